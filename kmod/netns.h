@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _KN_NETNS_H
+#define _KN_NETNS_H
+
+#include <linux/mutex.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+
+#include "settings.h"
+
+/*
+ * DOC: Locking
+ *
+ * All of kn's state belongs to a network namespace and lives in its kn_net.
+ * Writers (netlink requests, device set-up) take @config_lock, a mutex, so
+ * they may sleep and allocate with GFP_KERNEL; they publish with
+ * rcu_assign_pointer() and free old copies after a grace period.  Readers on
+ * the packet path use rcu_dereference() under rcu_read_lock() and never take
+ * @config_lock.
+ */
+struct kn_net {
+	struct net *net;
+	struct mutex config_lock;
+	struct kn_settings __rcu *settings;
+	atomic_t links;
+};
+
+extern unsigned int kn_net_id;
+
+static inline struct kn_net *kn_net(const struct net *net)
+{
+	return net_generic(net, kn_net_id);
+}
+
+int kn_netns_init(void);
+void kn_netns_uninit(void);
+
+int kn_netns_update_settings(struct kn_net *kn,
+			     const struct kn_settings_change *change,
+			     struct netlink_ext_ack *extack);
+
+#endif /* _KN_NETNS_H */
