@@ -58,10 +58,10 @@ lint: deps
 	tests/lint.sh
 
 demo: deps all
-	tests/demo.sh
+	demo/run.sh
 
 bench: deps all
-	tests/bench/run.sh
+	bench/run.sh
 
 install: module tools
 	install -D -m 644 kn.ko $(DESTDIR)/lib/modules/$(STOCK_KVER)/updates/kn.ko

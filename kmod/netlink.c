@@ -123,16 +123,19 @@ static int kn_get_settings(struct sk_buff *req, struct genl_info *info)
 	return kn_reply_send(skb, hdr, info);
 }
 
-/* Some settings are pairs of attributes: both, or neither. */
-#define kn_require_pair(tb, a, b, present, msg, extack) ({		\
-	int __err = 0;							\
-	if (!!(tb)[a] != !!(tb)[b]) {					\
-		NL_SET_ERR_MSG_ATTR(extack, (tb)[a] ?: (tb)[b], msg);	\
-		__err = -EINVAL;					\
-	}								\
-	*(present) = (tb)[a];						\
-	__err;								\
-})
+/*
+ * Some settings are pairs of attributes: both, or neither.  Returns whether
+ * the pair is present, or -EINVAL with the lone attribute marked bad.
+ */
+static int kn_attr_pair(struct nlattr **tb, int a, int b,
+			struct netlink_ext_ack *extack)
+{
+	if (!tb[a] != !tb[b]) {
+		NL_SET_BAD_ATTR(extack, tb[a] ?: tb[b]);
+		return -EINVAL;
+	}
+	return !!tb[a];
+}
 
 static int kn_set_settings(struct sk_buff *req, struct genl_info *info)
 {
@@ -148,25 +151,27 @@ static int kn_set_settings(struct sk_buff *req, struct genl_info *info)
 	if (err)
 		return err;
 
-	err = kn_require_pair(tb, KN_SETTING_A_CLUSTER_CIDR_ADDR,
-			      KN_SETTING_A_CLUSTER_CIDR_PREFIX,
-			      &change.has_cluster_cidr,
-			      "cluster CIDR needs both address and prefix length",
-			      info->extack);
-	if (err)
+	err = kn_attr_pair(tb, KN_SETTING_A_CLUSTER_CIDR_ADDR,
+			   KN_SETTING_A_CLUSTER_CIDR_PREFIX, info->extack);
+	if (err < 0) {
+		NL_SET_ERR_MSG(info->extack,
+			       "cluster CIDR needs both address and prefix length");
 		return err;
-	if (change.has_cluster_cidr) {
+	}
+	if (err) {
+		change.has_cluster_cidr = true;
 		change.cluster_cidr_addr = nla_get_be32(tb[KN_SETTING_A_CLUSTER_CIDR_ADDR]);
 		change.cluster_cidr_prefix = nla_get_u8(tb[KN_SETTING_A_CLUSTER_CIDR_PREFIX]);
 	}
 
-	err = kn_require_pair(tb, KN_SETTING_A_NODEPORT_MIN,
-			      KN_SETTING_A_NODEPORT_MAX,
-			      &change.has_nodeport_range,
-			      "NodePort range needs both min and max", info->extack);
-	if (err)
+	err = kn_attr_pair(tb, KN_SETTING_A_NODEPORT_MIN,
+			   KN_SETTING_A_NODEPORT_MAX, info->extack);
+	if (err < 0) {
+		NL_SET_ERR_MSG(info->extack, "NodePort range needs both min and max");
 		return err;
-	if (change.has_nodeport_range) {
+	}
+	if (err) {
+		change.has_nodeport_range = true;
 		change.nodeport_min = nla_get_u16(tb[KN_SETTING_A_NODEPORT_MIN]);
 		change.nodeport_max = nla_get_u16(tb[KN_SETTING_A_NODEPORT_MAX]);
 	}

@@ -20,7 +20,7 @@
  */
 struct kn_net {
 	struct net *net;
-	struct mutex config_lock;
+	struct mutex config_lock; /* serializes all writers, see above */
 	struct kn_settings __rcu *settings;
 	atomic_t links;
 };

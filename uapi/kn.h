@@ -52,7 +52,7 @@
 #define KN_GENL_VERSION		1
 
 #define KN_CONNTRACK_MAX_MIN		16
-#define KN_CONNTRACK_MAX_MAX		(1U << 24)
+#define KN_CONNTRACK_MAX_MAX		0x01000000 /* 16M */
 #define KN_CONNTRACK_MAX_DEFAULT	262144
 
 enum kn_cmd {
@@ -62,6 +62,7 @@ enum kn_cmd {
 	KN_CMD_SET_SETTINGS,
 	__KN_CMD_MAX
 };
+
 #define KN_CMD_MAX (__KN_CMD_MAX - 1)
 
 enum kn_attr {
@@ -71,6 +72,7 @@ enum kn_attr {
 	KN_A_SETTINGS,
 	__KN_A_LAST
 };
+
 #define KN_A_MAX (__KN_A_LAST - 1)
 
 enum kn_status_attr {
@@ -80,6 +82,7 @@ enum kn_status_attr {
 	KN_STATUS_A_PAD,
 	__KN_STATUS_A_LAST
 };
+
 #define KN_STATUS_A_MAX (__KN_STATUS_A_LAST - 1)
 
 enum kn_setting_attr {
@@ -91,6 +94,7 @@ enum kn_setting_attr {
 	KN_SETTING_A_CONNTRACK_MAX,
 	__KN_SETTING_A_LAST
 };
+
 #define KN_SETTING_A_MAX (__KN_SETTING_A_LAST - 1)
 
 #endif /* _UAPI_KN_H */

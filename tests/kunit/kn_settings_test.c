@@ -109,6 +109,7 @@ static struct kunit_suite kn_settings_test_suite = {
 	.name = "kn_settings",
 	.test_cases = kn_settings_test_cases,
 };
+
 kunit_test_suite(kn_settings_test_suite);
 
 MODULE_LICENSE("GPL");

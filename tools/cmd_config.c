@@ -1,0 +1,347 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kn-ctl config: the datapath settings of this network namespace
+ * (KN_CMD_GET_SETTINGS, KN_CMD_SET_SETTINGS).
+ *
+ * "config show" prints one "NAME VALUE" line per setting, the same words
+ * "config set" takes, so the output can be saved and replayed.
+ */
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "uapi/kn.h"
+#include "json.h"
+#include "kn-ctl.h"
+
+/*
+ * Client-side checks stop only what is malformed on its face: not a CIDR,
+ * host bits set, a port outside 1..65535, MIN > MAX, a number too big for
+ * its attribute.  Policy limits, such as the bounds of conntrack-max, are the
+ * kernel's to enforce and explain; the module may change them.
+ */
+
+/*
+ * Each setting's parser fills its part of the request, or returns -EINVAL
+ * with the end of a sentence in why: "config set: NAME 'VALUE' <why>".
+ */
+struct setting_parser {
+	const char *name;
+	/* Where the parser records that the setting was given. */
+	size_t given_offset;
+	int (*parse)(struct kn_config_set_args *args, const char *value,
+		     char *why, size_t why_size);
+};
+
+static int parse_cluster_cidr(struct kn_config_set_args *args, const char *value,
+			      char *why, size_t why_size)
+{
+	char network[INET_ADDRSTRLEN];
+	struct kn_cidr masked;
+
+	switch (kn_parse_cidr(value, &args->cluster_cidr)) {
+	case 0:
+		args->has_cluster_cidr = true;
+		return 0;
+	case -ERANGE:
+		snprintf(why, why_size, "has a prefix length outside 0 to 32");
+		break;
+	case -EDOM:
+		masked = kn_cidr_network(&args->cluster_cidr);
+		inet_ntop(AF_INET, &masked.addr, network, sizeof(network));
+		snprintf(why, why_size, "has host bits set (did you mean %s/%u?)",
+			 network, masked.prefix_len);
+		break;
+	default:
+		snprintf(why, why_size, "is not an IPv4 prefix A.B.C.D/N");
+		break;
+	}
+	return -EINVAL;
+}
+
+static int parse_nodeport_range(struct kn_config_set_args *args, const char *value,
+				char *why, size_t why_size)
+{
+	switch (kn_parse_port_range(value, &args->nodeport_range)) {
+	case 0:
+		args->has_nodeport_range = true;
+		return 0;
+	case -ERANGE:
+		snprintf(why, why_size, "has a port outside 1 to 65535");
+		break;
+	case -EDOM:
+		snprintf(why, why_size, "has MIN greater than MAX");
+		break;
+	default:
+		snprintf(why, why_size, "is not a port range MIN-MAX");
+		break;
+	}
+	return -EINVAL;
+}
+
+static int parse_conntrack_max(struct kn_config_set_args *args, const char *value,
+			       char *why, size_t why_size)
+{
+	switch (kn_parse_u32(value, 0, UINT32_MAX, &args->conntrack_max)) {
+	case 0:
+		args->has_conntrack_max = true;
+		return 0;
+	case -ERANGE:
+		snprintf(why, why_size, "is too large");
+		break;
+	default:
+		snprintf(why, why_size, "is not a number");
+		break;
+	}
+	return -EINVAL;
+}
+
+#define SETTING(name, field, parse) \
+	{ name, offsetof(struct kn_config_set_args, has_##field), parse }
+
+static const struct setting_parser setting_parsers[] = {
+	SETTING("cluster-cidr",		cluster_cidr,	parse_cluster_cidr),
+	SETTING("nodeport-range",	nodeport_range,	parse_nodeport_range),
+	SETTING("conntrack-max",	conntrack_max,	parse_conntrack_max),
+};
+
+/* Has this setting already been given on this command line? */
+static bool setting_given(const struct kn_config_set_args *args,
+			  const struct setting_parser *setting)
+{
+	return *(const bool *)((const char *)args + setting->given_offset);
+}
+
+static const struct setting_parser *find_setting(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(setting_parsers); i++)
+		if (!strcmp(name, setting_parsers[i].name))
+			return &setting_parsers[i];
+	return NULL;
+}
+
+static int config_set_parse(struct kn_invocation *inv, int argc, char **argv)
+{
+	struct kn_config_set_args *args = &inv->args.config_set;
+	const struct setting_parser *setting;
+	char why[128];
+	int i;
+
+	if (!argc)
+		return kn_ctl_usage_error(inv,
+			"config set: give at least one setting (cluster-cidr, nodeport-range, conntrack-max)");
+
+	for (i = 0; i < argc; i += 2) {
+		setting = find_setting(argv[i]);
+		if (!setting)
+			return kn_ctl_usage_error(inv, "config set: unknown setting '%s'", argv[i]);
+		if (i + 1 >= argc)
+			return kn_ctl_usage_error(inv, "config set: %s needs a value", argv[i]);
+		/* Which one should win would be a guess; refuse instead. */
+		if (setting_given(args, setting))
+			return kn_ctl_usage_error(inv, "config set: %s is given twice", argv[i]);
+		if (setting->parse(args, argv[i + 1], why, sizeof(why)))
+			return kn_ctl_usage_error(inv, "config set: %s '%s' %s",
+						  setting->name, argv[i + 1], why);
+	}
+	return 0;
+}
+
+void kn_config_set_put_attrs(struct nlmsghdr *nlh,
+			     const struct kn_config_set_args *args)
+{
+	struct nlattr *nest;
+
+	nest = mnl_attr_nest_start(nlh, KN_A_SETTINGS);
+	if (args->has_cluster_cidr) {
+		/* Already big-endian, as the be32 attribute wants it. */
+		mnl_attr_put_u32(nlh, KN_SETTING_A_CLUSTER_CIDR_ADDR,
+				 args->cluster_cidr.addr.s_addr);
+		mnl_attr_put_u8(nlh, KN_SETTING_A_CLUSTER_CIDR_PREFIX,
+				args->cluster_cidr.prefix_len);
+	}
+	if (args->has_nodeport_range) {
+		mnl_attr_put_u16(nlh, KN_SETTING_A_NODEPORT_MIN, args->nodeport_range.min);
+		mnl_attr_put_u16(nlh, KN_SETTING_A_NODEPORT_MAX, args->nodeport_range.max);
+	}
+	if (args->has_conntrack_max)
+		mnl_attr_put_u32(nlh, KN_SETTING_A_CONNTRACK_MAX, args->conntrack_max);
+	mnl_attr_nest_end(nlh, nest);
+}
+
+static int config_set_run(const struct kn_invocation *inv)
+{
+	struct kn_genl genl;
+	struct nlmsghdr *nlh;
+	int err;
+
+	err = kn_ctl_connect(&genl);
+	if (err)
+		return err;
+	nlh = kn_genl_msg_start(&genl, KN_CMD_SET_SETTINGS, 0);
+	kn_config_set_put_attrs(nlh, &inv->args.config_set);
+	err = kn_genl_talk(&genl, nlh, NULL, NULL);
+	if (err)
+		kn_ctl_report_error(&genl, err);
+	kn_genl_close(&genl);
+	return err ? KN_EXIT_FAILURE : KN_EXIT_OK;
+}
+
+static const enum mnl_attr_data_type top_policy[KN_A_MAX + 1] = {
+	[KN_A_SETTINGS]	= MNL_TYPE_NESTED,
+};
+
+static const enum mnl_attr_data_type settings_policy[KN_SETTING_A_MAX + 1] = {
+	[KN_SETTING_A_CLUSTER_CIDR_ADDR]	= MNL_TYPE_U32,
+	[KN_SETTING_A_CLUSTER_CIDR_PREFIX]	= MNL_TYPE_U8,
+	[KN_SETTING_A_NODEPORT_MIN]		= MNL_TYPE_U16,
+	[KN_SETTING_A_NODEPORT_MAX]		= MNL_TYPE_U16,
+	[KN_SETTING_A_CONNTRACK_MAX]		= MNL_TYPE_U32,
+};
+
+int kn_settings_parse_reply(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[KN_SETTING_A_MAX + 1];
+	const struct nlattr *top_tb[KN_A_MAX + 1];
+	struct kn_settings *settings = data;
+	unsigned int type;
+	int err;
+
+	err = kn_genl_parse_attrs(nlh, top_policy, KN_A_MAX, top_tb);
+	if (err)
+		return err;
+	if (!top_tb[KN_A_SETTINGS])
+		return -EBADMSG;
+	err = kn_genl_parse_nested(top_tb[KN_A_SETTINGS], settings_policy,
+				   KN_SETTING_A_MAX, tb);
+	if (err)
+		return err;
+
+	/* The contract says every setting is present; hold the module to it. */
+	for (type = KN_SETTING_A_UNSPEC + 1; type <= KN_SETTING_A_MAX; type++)
+		if (!tb[type])
+			return -EBADMSG;
+
+	settings->cluster_cidr.addr.s_addr = mnl_attr_get_u32(tb[KN_SETTING_A_CLUSTER_CIDR_ADDR]);
+	settings->cluster_cidr.prefix_len = mnl_attr_get_u8(tb[KN_SETTING_A_CLUSTER_CIDR_PREFIX]);
+	settings->nodeport_range.min = mnl_attr_get_u16(tb[KN_SETTING_A_NODEPORT_MIN]);
+	settings->nodeport_range.max = mnl_attr_get_u16(tb[KN_SETTING_A_NODEPORT_MAX]);
+	settings->conntrack_max = mnl_attr_get_u32(tb[KN_SETTING_A_CONNTRACK_MAX]);
+	settings->complete = true;
+	return 0;
+}
+
+/*
+ * The JSON form mirrors the text form: the same names, the values as
+ * "config set" takes them, so a script can replay either.
+ */
+static void print_settings_json(const struct kn_settings *settings,
+				const char *cidr, const char *range)
+{
+	struct kn_json json;
+
+	kn_json_init(&json, stdout);
+	kn_json_object_start(&json);
+	kn_json_kv_string(&json, "cluster_cidr", cidr);
+	kn_json_kv_string(&json, "nodeport_range", range);
+	kn_json_kv_uint(&json, "conntrack_max", settings->conntrack_max);
+	kn_json_object_end(&json);
+	kn_json_finish(&json);
+}
+
+static void print_settings_text(const struct kn_settings *settings,
+				const char *cidr, const char *range)
+{
+	printf("cluster-cidr %s\n", cidr);
+	printf("nodeport-range %s\n", range);
+	printf("conntrack-max %u\n", settings->conntrack_max);
+}
+
+static int config_show_run(const struct kn_invocation *inv)
+{
+	char cidr[INET_ADDRSTRLEN + sizeof("/32")];
+	char range[sizeof("65535-65535")];
+	char addr[INET_ADDRSTRLEN];
+	struct kn_settings settings = {};
+	struct kn_genl genl;
+	struct nlmsghdr *nlh;
+	int err;
+
+	err = kn_ctl_connect(&genl);
+	if (err)
+		return err;
+	nlh = kn_genl_msg_start(&genl, KN_CMD_GET_SETTINGS, 0);
+	err = kn_genl_talk(&genl, nlh, kn_settings_parse_reply, &settings);
+	if (!err && !settings.complete)
+		err = -EBADMSG;		/* acked, but no settings came */
+	if (err) {
+		kn_ctl_report_error(&genl, err);
+		kn_genl_close(&genl);
+		return KN_EXIT_FAILURE;
+	}
+	kn_genl_close(&genl);
+
+	inet_ntop(AF_INET, &settings.cluster_cidr.addr, addr, sizeof(addr));
+	snprintf(cidr, sizeof(cidr), "%s/%u", addr, settings.cluster_cidr.prefix_len);
+	snprintf(range, sizeof(range), "%u-%u", settings.nodeport_range.min,
+		 settings.nodeport_range.max);
+	if (inv->json)
+		print_settings_json(&settings, cidr, range);
+	else
+		print_settings_text(&settings, cidr, range);
+	return KN_EXIT_OK;
+}
+
+static const struct kn_command config_commands[] = {
+	{
+		.name = "show",
+		.description = "Show every datapath setting",
+		.run = config_show_run,
+	},
+	{
+		.name = "set",
+		.synopsis = "[cluster-cidr A.B.C.D/N] [nodeport-range MIN-MAX] [conntrack-max N]",
+		.description = "Change the settings given (at least one); the others keep their value",
+		.parse = config_set_parse,
+		.run = config_set_run,
+	},
+};
+
+/* The help text spells out 1U << 24, which the preprocessor cannot. */
+_Static_assert(KN_CONNTRACK_MAX_MAX == 16777216, "update the conntrack-max help text");
+
+#define KN_STR(x)	#x
+#define KN_XSTR(x)	KN_STR(x)
+
+const struct kn_object kn_object_config = {
+	.name = "config",
+	.description = "the datapath settings of this network namespace",
+	.help =
+	"SETTINGS\n"
+	"       cluster-cidr A.B.C.D/N\n"
+	"              The cluster's Pod CIDR; no host bits may be set.\n"
+	"              Default 10.244.0.0/16.\n"
+	"       nodeport-range MIN-MAX\n"
+	"              The NodePort range, inclusive; 1 <= MIN <= MAX <= 65535.\n"
+	"              Default 30000-32767.\n"
+	"       conntrack-max N\n"
+	"              Most entries in the connection table, "
+	KN_XSTR(KN_CONNTRACK_MAX_MIN) " to 16777216.\n"
+	"              Default " KN_XSTR(KN_CONNTRACK_MAX_DEFAULT) ".\n"
+	"\n"
+	"OUTPUT\n"
+	"       config show prints one \"NAME VALUE\" line per setting, in the\n"
+	"       words config set takes.  -j prints the same names and values:\n"
+	"       {\"cluster-cidr\":\"A.B.C.D/N\",\"nodeport-range\":\"MIN-MAX\",\"conntrack-max\":N}\n"
+	"\n"
+	"NOTES\n"
+	"       A set request is applied whole or not at all: if the kernel\n"
+	"       rejects one setting, none changes.  Changing settings needs\n"
+	"       CAP_NET_ADMIN.\n",
+	.commands = config_commands,
+	.n_commands = ARRAY_SIZE(config_commands),
+};

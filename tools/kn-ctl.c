@@ -1,0 +1,369 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kn-ctl: configure and inspect the kn Kubernetes node datapath.
+ *
+ * This file is the front door: global options, the table of objects and
+ * their commands, and dispatch.  The commands live one object per cmd_*.c;
+ * kn-ctl.h says how to add one.
+ *
+ * Dispatch is split in two so the unit tests can drive it without a socket:
+ * kn_ctl_parse_command_line() turns argv into a struct kn_invocation (or a
+ * help request, or a usage error with its reason), and only main() prints
+ * and runs.  The tests build this file with KN_CTL_NO_MAIN.
+ */
+
+#include <errno.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include "uapi/kn.h"
+#include "kn-ctl.h"
+
+/* In the order the help lists them: read-only first, then by object. */
+static const struct kn_object *const kn_objects[] = {
+	&kn_object_version,
+	&kn_object_status,
+	&kn_object_config,
+};
+
+int kn_ctl_usage_error(struct kn_invocation *inv, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(inv->error, sizeof(inv->error), fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+int kn_ctl_report_error(const struct kn_genl *genl, int err)
+{
+	const char *why = genl ? kn_genl_error_message(genl) : "";
+
+	if (*why)
+		fprintf(stderr, KN_CTL_NAME ": %s: %s\n", strerror(-err), why);
+	else
+		fprintf(stderr, KN_CTL_NAME ": %s\n", strerror(-err));
+	return KN_EXIT_FAILURE;
+}
+
+int kn_ctl_connect(struct kn_genl *genl)
+{
+	int err;
+
+	err = kn_genl_open(genl, KN_GENL_NAME, KN_GENL_VERSION);
+	if (err == -ENOENT) {
+		fprintf(stderr, KN_CTL_NAME ": the kn module is not loaded (load it with: modprobe kn)\n");
+		return KN_EXIT_FAILURE;
+	}
+	if (err)
+		return kn_ctl_report_error(genl, err);
+	return KN_EXIT_OK;
+}
+
+static const struct kn_object *find_object(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(kn_objects); i++)
+		if (!strcmp(kn_objects[i]->name, name))
+			return kn_objects[i];
+	return NULL;
+}
+
+static const struct kn_command *find_command(const struct kn_object *object,
+					     const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < object->n_commands; i++)
+		if (object->commands[i].name && !strcmp(object->commands[i].name, name))
+			return &object->commands[i];
+	return NULL;
+}
+
+/* An object such as "status" whose single command has no name of its own. */
+static bool object_is_command(const struct kn_object *object)
+{
+	return object->n_commands == 1 && !object->commands[0].name;
+}
+
+/* "show, set": for "missing COMMAND" messages. */
+static void list_command_names(const struct kn_object *object, char *buf, size_t size)
+{
+	size_t used = 0;
+	unsigned int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < object->n_commands && used < size; i++)
+		used += snprintf(buf + used, size - used, "%s%s",
+				 i ? ", " : "", object->commands[i].name);
+}
+
+enum option_kind { OPTION_NONE, OPTION_JSON, OPTION_HELP, OPTION_END, OPTION_UNKNOWN };
+
+static enum option_kind classify_option(const char *arg)
+{
+	/*
+	 * "-" alone is a word, as in most tools; so is "-1", which then fails
+	 * as a value with a better message than "unknown option".
+	 */
+	if (arg[0] != '-' || !arg[1] || (arg[1] >= '0' && arg[1] <= '9'))
+		return OPTION_NONE;
+	if (!strcmp(arg, "-j") || !strcmp(arg, "--json"))
+		return OPTION_JSON;
+	if (!strcmp(arg, "-h") || !strcmp(arg, "--help"))
+		return OPTION_HELP;
+	if (!strcmp(arg, "--"))
+		return OPTION_END;
+	return OPTION_UNKNOWN;
+}
+
+/*
+ * Global options may come before OBJECT or anywhere after it
+ * ("kn-ctl config show -j"), so they are taken out of argv first and the
+ * remaining words are compacted in place; "--" ends option processing.
+ * No kn-ctl argument value starts with '-' and a letter, so an unknown "-x"
+ * is a mistake, not a value.
+ */
+static int extract_options(struct kn_invocation *inv, int *argc, char **argv,
+			   bool *help)
+{
+	bool options_ended = false;
+	int i, words = 0;
+
+	for (i = 0; i < *argc; i++) {
+		switch (options_ended ? OPTION_NONE : classify_option(argv[i])) {
+		case OPTION_JSON:
+			inv->json = true;
+			break;
+		case OPTION_HELP:
+			*help = true;
+			break;
+		case OPTION_END:
+			options_ended = true;
+			break;
+		case OPTION_UNKNOWN:
+			return kn_ctl_usage_error(inv, "unknown option '%s'", argv[i]);
+		case OPTION_NONE:
+			argv[words++] = argv[i];
+			break;
+		}
+	}
+	*argc = words;
+	return 0;
+}
+
+/* "kn-ctl help [OBJECT]" */
+static enum kn_ctl_action parse_help(struct kn_invocation *inv, int argc, char **argv)
+{
+	if (argc > 1) {
+		kn_ctl_usage_error(inv, "help: unexpected argument '%s'", argv[1]);
+		return KN_CTL_USAGE_ERROR;
+	}
+	if (argc == 1) {
+		inv->object = find_object(argv[0]);
+		if (!inv->object) {
+			kn_ctl_usage_error(inv, "help: unknown object '%s'", argv[0]);
+			return KN_CTL_USAGE_ERROR;
+		}
+	}
+	return KN_CTL_HELP;
+}
+
+/*
+ * argv as main() gets it.  Words are reordered in place (options removed),
+ * so argv must be writable, which main()'s is.  On KN_CTL_USAGE_ERROR,
+ * inv->error says why and inv->object, if set, names the object whose help
+ * the hint should point at.
+ */
+enum kn_ctl_action kn_ctl_parse_command_line(int argc, char **argv,
+					     struct kn_invocation *inv)
+{
+	const struct kn_command *command;
+	bool help = false;
+	char names[128];
+
+	memset(inv, 0, sizeof(*inv));
+	/* Skip the program name. */
+	argc--;
+	argv++;
+
+	if (extract_options(inv, &argc, argv, &help))
+		return KN_CTL_USAGE_ERROR;
+
+	if (!argc) {
+		if (help)
+			return KN_CTL_HELP;
+		kn_ctl_usage_error(inv, "missing OBJECT");
+		return KN_CTL_USAGE_ERROR;
+	}
+	if (!strcmp(argv[0], "help"))
+		return parse_help(inv, argc - 1, argv + 1);
+
+	inv->object = find_object(argv[0]);
+	if (!inv->object) {
+		kn_ctl_usage_error(inv, "unknown object '%s'", argv[0]);
+		return KN_CTL_USAGE_ERROR;
+	}
+	/* "kn-ctl config set --help" shows the help of config. */
+	if (help)
+		return KN_CTL_HELP;
+	argc--;
+	argv++;
+
+	if (object_is_command(inv->object)) {
+		command = &inv->object->commands[0];
+	} else {
+		list_command_names(inv->object, names, sizeof(names));
+		if (!argc) {
+			kn_ctl_usage_error(inv, "%s: missing COMMAND (one of: %s)",
+					   inv->object->name, names);
+			return KN_CTL_USAGE_ERROR;
+		}
+		command = find_command(inv->object, argv[0]);
+		if (!command) {
+			kn_ctl_usage_error(inv, "%s: unknown command '%s' (one of: %s)",
+					   inv->object->name, argv[0], names);
+			return KN_CTL_USAGE_ERROR;
+		}
+		argc--;
+		argv++;
+	}
+	inv->command = command;
+
+	if (!command->parse) {
+		if (argc) {
+			kn_ctl_usage_error(inv, "%s: unexpected argument '%s'",
+					   inv->object->name, argv[0]);
+			return KN_CTL_USAGE_ERROR;
+		}
+		return KN_CTL_RUN;
+	}
+	if (command->parse(inv, argc, argv))
+		return KN_CTL_USAGE_ERROR;
+	return KN_CTL_RUN;
+}
+
+/* Help, laid out like a man page: sections flush left, text indented. */
+#define INDENT	"       "
+#define INDENT2	INDENT "       "
+
+static void print_command_synopsis(FILE *out, const struct kn_object *object,
+				   const struct kn_command *command)
+{
+	fprintf(out, INDENT KN_CTL_NAME " %s", object->name);
+	if (command->name)
+		fprintf(out, " %s", command->name);
+	if (command->synopsis)
+		fprintf(out, " %s", command->synopsis);
+	fprintf(out, "\n" INDENT2 "%s\n", command->description);
+}
+
+static void print_object_commands(FILE *out, const struct kn_object *object)
+{
+	unsigned int i;
+
+	for (i = 0; i < object->n_commands; i++)
+		print_command_synopsis(out, object, &object->commands[i]);
+}
+
+static void print_object_help(FILE *out, const struct kn_object *object)
+{
+	fprintf(out,
+		"NAME\n"
+		INDENT KN_CTL_NAME " %s - %s\n"
+		"\n"
+		"SYNOPSIS\n",
+		object->name, object->description);
+	print_object_commands(out, object);
+	if (object->help)
+		fprintf(out, "\n%s", object->help);
+	fprintf(out,
+		"\n"
+		"Global options (-j, --json; -h, --help) are described in '" KN_CTL_NAME " --help'.\n");
+}
+
+void kn_ctl_print_help(FILE *out, const struct kn_object *object)
+{
+	size_t i;
+
+	if (object) {
+		print_object_help(out, object);
+		return;
+	}
+
+	fprintf(out,
+		"NAME\n"
+		INDENT KN_CTL_NAME " - configure and inspect the kn Kubernetes node datapath\n"
+		"\n"
+		"SYNOPSIS\n"
+		INDENT KN_CTL_NAME " [-j|--json] [-h|--help] OBJECT COMMAND [ARGS]\n"
+		INDENT KN_CTL_NAME " help [OBJECT]\n"
+		"\n"
+		"DESCRIPTION\n"
+		INDENT KN_CTL_NAME " talks to the kn kernel module over the generic netlink\n"
+		INDENT "family \"" KN_GENL_NAME "\".  Every request acts on the network namespace\n"
+		INDENT KN_CTL_NAME " runs in.  Commands that change state need CAP_NET_ADMIN;\n"
+		INDENT "the others are open to every user.\n"
+		"\n"
+		"COMMANDS\n");
+	for (i = 0; i < ARRAY_SIZE(kn_objects); i++)
+		print_object_commands(out, kn_objects[i]);
+	fprintf(out,
+		INDENT KN_CTL_NAME " help [OBJECT]\n"
+		INDENT2 "Show this help, or the help of OBJECT\n"
+		"\n"
+		"OPTIONS\n"
+		INDENT "-j, --json\n"
+		INDENT2 "Print JSON, one document per line.  May also follow\n"
+		INDENT2 "OBJECT COMMAND.\n"
+		INDENT "-h, --help\n"
+		INDENT2 "Print help to standard output and exit: the help of OBJECT\n"
+		INDENT2 "when one is named, otherwise this page.\n"
+		"\n"
+		"EXIT STATUS\n"
+		INDENT "0      Success.\n"
+		INDENT "1      The kernel rejected the request (the reason is printed),\n"
+		INDENT "       or the kn module is not loaded or cannot be reached.\n"
+		INDENT "2      Usage error; nothing was sent to the kernel.\n"
+		"\n"
+		"EXAMPLES\n"
+		INDENT KN_CTL_NAME " status\n"
+		INDENT KN_CTL_NAME " -j config show\n"
+		INDENT KN_CTL_NAME " config set cluster-cidr 10.244.0.0/16 nodeport-range 30000-32767\n"
+		"\n"
+		"VERSION\n"
+		INDENT KN_CTL_VERSION "\n");
+}
+
+#ifndef KN_CTL_NO_MAIN
+int main(int argc, char **argv)
+{
+	struct kn_invocation inv;
+	int status;
+
+	switch (kn_ctl_parse_command_line(argc, argv, &inv)) {
+	case KN_CTL_HELP:
+		kn_ctl_print_help(stdout, inv.object);
+		status = KN_EXIT_OK;
+		break;
+	case KN_CTL_USAGE_ERROR:
+		fprintf(stderr, KN_CTL_NAME ": %s\n", inv.error);
+		fprintf(stderr, "Try '" KN_CTL_NAME "%s%s --help' for more information.\n",
+			inv.object ? " " : "", inv.object ? inv.object->name : "");
+		return KN_EXIT_USAGE;
+	case KN_CTL_RUN:
+	default:
+		status = inv.command->run(&inv);
+		break;
+	}
+
+	/* A full disk or a closed pipe must not look like success. */
+	if (fflush(stdout) || ferror(stdout)) {
+		fprintf(stderr, KN_CTL_NAME ": error writing output: %s\n", strerror(errno));
+		return KN_EXIT_FAILURE;
+	}
+	return status;
+}
+#endif
