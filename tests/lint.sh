@@ -5,10 +5,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-srcver=$(dpkg-query -W -f='${Version}' linux-source-6.1)
-cache=${KN_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/kn}
-checkpatch=$cache/linux-source-$srcver/scripts/checkpatch.pl
-[ -x "$checkpatch" ] || { tests/qemu/build-kernel.sh --unpack-only >/dev/null || exit 1; }
+checkpatch=$(tests/qemu/build-kernel.sh --unpack-only)/scripts/checkpatch.pl || exit 1
 
 failed=0
 result() { # NAME RC LOGFILE

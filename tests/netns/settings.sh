@@ -50,7 +50,7 @@ settings=3 # KN_A_SETTINGS
 expect_exit 1 ip netns exec kn-a python3 "$GENL" 3 --nest $settings 1:be32:0x0a640100 2:u8:16
 expect_match "host bits" "$OUT" "EINVAL: cluster CIDR has host bits set"
 expect_exit 1 ip netns exec kn-a python3 "$GENL" 3 --nest $settings 1:be32:0x0a000000 2:u8:33
-expect_match "prefix 33" "$OUT" "EINVAL: .+"
+expect_match "prefix 33" "$OUT" "ERANGE: integer out of range"
 expect_exit 1 ip netns exec kn-a python3 "$GENL" 3 --nest $settings 1:be32:0x0a000000
 expect_match "lone address" "$OUT" "EINVAL: cluster CIDR needs both address and prefix length"
 expect_exit 1 ip netns exec kn-a python3 "$GENL" 3 --nest $settings 3:u16:31000 4:u16:30000
@@ -60,7 +60,7 @@ expect_match "tiny limit" "$OUT" "ERANGE: connection table limit out of range"
 expect_exit 1 ip netns exec kn-a python3 "$GENL" 3 --nest $settings 99:u32:1
 expect_match "unknown attribute" "$OUT" "EINVAL"
 expect_exit 1 ip netns exec kn-a python3 "$GENL" 3
-expect_match "missing nest" "$OUT" "EINVAL"
+expect_match "missing nest" "$OUT" "EINVAL: request has no settings nest"
 # a good part and a bad part: the good part is not applied
 expect_exit 1 ip netns exec kn-a python3 "$GENL" 3 --nest $settings 5:u32:5000 3:u16:2 4:u16:1
 expect_match "mixed request keeps old limit" "$(n kn-a kn-ctl config show)" "conntrack-max 2000"

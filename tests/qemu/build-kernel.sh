@@ -6,6 +6,9 @@
 #
 #   KN_CACHE_DIR   cache root (default: ${XDG_CACHE_HOME:-$HOME/.cache}/kn)
 #
+# With --unpack-only, only unpacks the source (for checkpatch.pl) and prints
+# its directory.
+#
 # Output directory layout: $dir/bzImage, $dir/build (kbuild tree for M= modules).
 set -euo pipefail
 
@@ -19,7 +22,7 @@ srcver=$(dpkg-query -W -f='${Version}' linux-source-6.1)
 key=$( { echo "$srcver"; cat "${fragments[@]}"; } | sha256sum | cut -c1-16)
 out=$cache/testkernel-$key
 
-if [ -f "$out/bzImage" ]; then
+if [ -f "$out/bzImage" ] && [ "${1:-}" != --unpack-only ]; then
 	echo "$out"
 	exit 0
 fi
@@ -32,6 +35,11 @@ if [ ! -f "$src/Makefile" ]; then
 	mkdir -p "$src.tmp"
 	tar -xJf "$tarball" -C "$src.tmp" --strip-components=1
 	mv "$src.tmp" "$src"
+fi
+
+if [ "${1:-}" = --unpack-only ]; then
+	echo "$src"
+	exit 0
 fi
 
 build=$out/build
