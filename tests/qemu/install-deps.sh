@@ -13,7 +13,7 @@ packages=(
 	# the VM
 	qemu-system-x86 busybox-static cpio kmod
 	# what tests and benchmarks run inside the VM
-	iproute2 iperf3 socat tcpdump python3 python3-scapy iptables nftables ipvsadm
+	iproute2 iperf3 sockperf socat tcpdump python3 python3-scapy iptables nftables ipvsadm
 	util-linux procps psmisc
 )
 
