@@ -236,8 +236,9 @@ int kn_settings_parse_reply(const struct nlmsghdr *nlh, void *data)
 }
 
 /*
- * The JSON form mirrors the text form: the same names, the values as
- * "config set" takes them, so a script can replay either.
+ * The JSON form mirrors the text form: the same names ('_' for '-', as JSON
+ * keys usually are), the values as "config set" takes them, so a script can
+ * replay either.
  */
 static void print_settings_json(const struct kn_settings *settings,
 				const char *cidr, const char *range)
@@ -335,8 +336,9 @@ const struct kn_object kn_object_config = {
 	"\n"
 	"OUTPUT\n"
 	"       config show prints one \"NAME VALUE\" line per setting, in the\n"
-	"       words config set takes.  -j prints the same names and values:\n"
-	"       {\"cluster-cidr\":\"A.B.C.D/N\",\"nodeport-range\":\"MIN-MAX\",\"conntrack-max\":N}\n"
+	"       words config set takes.  -j prints the same values, under the\n"
+	"       same names with '_' for '-':\n"
+	"       {\"cluster_cidr\":\"A.B.C.D/N\",\"nodeport_range\":\"MIN-MAX\",\"conntrack_max\":N}\n"
 	"\n"
 	"NOTES\n"
 	"       A set request is applied whole or not at all: if the kernel\n"

@@ -1,15 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * A small generic netlink helper over libmnl.
+ * Generic netlink on top of nl.h: resolves a family by name and builds its
+ * requests.
  *
- * One request at a time: kn_genl_msg_start() builds a message in the
- * handle's send buffer, the caller adds attributes with libmnl's
- * mnl_attr_put_*(), and kn_genl_talk() sends it and feeds every reply to a
- * callback until the kernel's ack (or, for a dump, NLMSG_DONE).
- *
- * Errors come back as a negative errno.  When the kernel rejected the
- * request, kn_genl_error_message() holds its extended-ack sentence (empty if
- * it sent none); the helper never prints, the caller decides how.
+ * kn_genl_msg_start() builds a request for one command of the family, the
+ * caller adds attributes with libmnl's mnl_attr_put_*(), and kn_genl_talk()
+ * sends it and feeds every reply to a callback (see nl.h for the rules on
+ * errors and the extended-ack message).
  */
 #ifndef KN_CTL_GENL_H
 #define KN_CTL_GENL_H
@@ -17,29 +14,18 @@
 #include <stdint.h>
 #include <libmnl/libmnl.h>
 
-/* Generous: a dump reply skb is at most 32 KiB, and a short read truncates. */
-#define KN_GENL_RECV_BUF_SIZE	32768
-/* Comfortably above any single request kn-ctl builds. */
-#define KN_GENL_SEND_BUF_SIZE	8192
-#define KN_GENL_ERROR_MSG_SIZE	256
+#include "nl.h"
+
+#define KN_GENL_RECV_BUF_SIZE	KN_NL_RECV_BUF_SIZE
+#define KN_GENL_SEND_BUF_SIZE	KN_NL_SEND_BUF_SIZE
 
 struct kn_genl {
-	struct mnl_socket *sock;
-	unsigned int portid;
-	unsigned int seq;
+	struct kn_nl nl;
 	uint16_t family_id;
 	uint8_t family_version;
-	char error_msg[KN_GENL_ERROR_MSG_SIZE];
-	/* Messages are read in place as headers and u64 attributes. */
-	char send_buf[KN_GENL_SEND_BUF_SIZE] __attribute__((aligned(8)));
-	char recv_buf[KN_GENL_RECV_BUF_SIZE] __attribute__((aligned(8)));
 };
 
-/*
- * Called for every reply message; returns 0 to go on or a negative errno to
- * stop, which kn_genl_talk() then returns.
- */
-typedef int (*kn_genl_reply_cb)(const struct nlmsghdr *nlh, void *data);
+typedef kn_nl_reply_cb kn_genl_reply_cb;
 
 /*
  * Opens a socket and resolves the family by name.  Returns -ENOENT when no
@@ -72,10 +58,8 @@ int kn_genl_talk(struct kn_genl *genl, struct nlmsghdr *nlh,
 const char *kn_genl_error_message(const struct kn_genl *genl);
 
 /*
- * Attribute parsing for replies.  policy[type] is the libmnl type an
- * attribute must have; types without a policy entry, and types above
- * max_type (a newer module), are skipped.  tb[] gets one pointer per type,
- * NULL when absent.  Returns 0, or -EBADMSG when an attribute is malformed.
+ * Attribute parsing for replies, after the genl header; see
+ * kn_nl_parse_attrs().
  */
 int kn_genl_parse_attrs(const struct nlmsghdr *nlh,
 			const enum mnl_attr_data_type *policy,

@@ -14,16 +14,19 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "uapi/kn.h"
 #include "kn-ctl.h"
+#include "state.h"
 
 /* In the order the help lists them: read-only first, then by object. */
 static const struct kn_object *const kn_objects[] = {
 	&kn_object_version,
 	&kn_object_status,
 	&kn_object_config,
+	&kn_object_pod,
 };
 
 int kn_ctl_usage_error(struct kn_invocation *inv, const char *fmt, ...)
@@ -45,6 +48,48 @@ int kn_ctl_report_error(const struct kn_genl *genl, int err)
 	else
 		fprintf(stderr, KN_CTL_NAME ": %s\n", strerror(-err));
 	return KN_EXIT_FAILURE;
+}
+
+static void print_failure(const struct kn_nl *nl, int err, const char *fmt, va_list ap)
+{
+	const char *why = nl ? kn_nl_error_message(nl) : "";
+
+	fputs(KN_CTL_NAME ": ", stderr);
+	vfprintf(stderr, fmt, ap);
+	if (err)
+		fprintf(stderr, ": %s", strerror(-err));
+	if (*why)
+		fprintf(stderr, ": %s", why);
+	fputc('\n', stderr);
+}
+
+int kn_ctl_fail(const struct kn_nl *nl, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	print_failure(nl, err, fmt, ap);
+	va_end(ap);
+	return KN_EXIT_FAILURE;
+}
+
+int kn_ctl_fail_msg(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	print_failure(NULL, 0, fmt, ap);
+	va_end(ap);
+	return KN_EXIT_FAILURE;
+}
+
+const char *kn_ctl_state_dir(const struct kn_invocation *inv)
+{
+	const char *dir = getenv(KN_STATE_DIR_ENV);
+
+	if (inv->state_dir)
+		return inv->state_dir;
+	return dir && *dir ? dir : KN_STATE_DIR_DEFAULT;
 }
 
 int kn_ctl_connect(struct kn_genl *genl)
@@ -100,7 +145,16 @@ static void list_command_names(const struct kn_object *object, char *buf, size_t
 				 i ? ", " : "", object->commands[i].name);
 }
 
-enum option_kind { OPTION_NONE, OPTION_JSON, OPTION_HELP, OPTION_END, OPTION_UNKNOWN };
+enum option_kind {
+	OPTION_NONE,
+	OPTION_JSON,
+	OPTION_HELP,
+	OPTION_STATE_DIR,	/* "--state-dir DIR" or "--state-dir=DIR" */
+	OPTION_END,
+	OPTION_UNKNOWN,
+};
+
+#define STATE_DIR_OPTION	"--state-dir"
 
 static enum option_kind classify_option(const char *arg)
 {
@@ -114,6 +168,9 @@ static enum option_kind classify_option(const char *arg)
 		return OPTION_JSON;
 	if (!strcmp(arg, "-h") || !strcmp(arg, "--help"))
 		return OPTION_HELP;
+	if (!strncmp(arg, STATE_DIR_OPTION, strlen(STATE_DIR_OPTION)) &&
+	    (!arg[strlen(STATE_DIR_OPTION)] || arg[strlen(STATE_DIR_OPTION)] == '='))
+		return OPTION_STATE_DIR;
 	if (!strcmp(arg, "--"))
 		return OPTION_END;
 	return OPTION_UNKNOWN;
@@ -124,12 +181,14 @@ static enum option_kind classify_option(const char *arg)
  * ("kn-ctl config show -j"), so they are taken out of argv first and the
  * remaining words are compacted in place; "--" ends option processing.
  * No kn-ctl argument value starts with '-' and a letter, so an unknown "-x"
- * is a mistake, not a value.
+ * is a mistake, not a value.  The one option with a value, --state-dir,
+ * takes the next word whatever it is; given twice, the last one counts.
  */
 static int extract_options(struct kn_invocation *inv, int *argc, char **argv,
 			   bool *help)
 {
 	bool options_ended = false;
+	const char *value;
 	int i, words = 0;
 
 	for (i = 0; i < *argc; i++) {
@@ -139,6 +198,16 @@ static int extract_options(struct kn_invocation *inv, int *argc, char **argv,
 			break;
 		case OPTION_HELP:
 			*help = true;
+			break;
+		case OPTION_STATE_DIR:
+			value = strchr(argv[i], '=');
+			if (value)
+				value++;
+			else if (i + 1 < *argc)
+				value = argv[++i];
+			if (!value || !*value)
+				return kn_ctl_usage_error(inv, STATE_DIR_OPTION " needs a directory");
+			inv->state_dir = value;
 			break;
 		case OPTION_END:
 			options_ended = true;
@@ -281,7 +350,8 @@ static void print_object_help(FILE *out, const struct kn_object *object)
 		fprintf(out, "\n%s", object->help);
 	fprintf(out,
 		"\n"
-		"Global options (-j, --json; -h, --help) are described in '" KN_CTL_NAME " --help'.\n");
+		"Global options (-j, --json; --state-dir DIR; -h, --help) are described in\n"
+		"'" KN_CTL_NAME " --help'.\n");
 }
 
 void kn_ctl_print_help(FILE *out, const struct kn_object *object)
@@ -298,7 +368,7 @@ void kn_ctl_print_help(FILE *out, const struct kn_object *object)
 		INDENT KN_CTL_NAME " - configure and inspect the kn Kubernetes node datapath\n"
 		"\n"
 		"SYNOPSIS\n"
-		INDENT KN_CTL_NAME " [-j|--json] [-h|--help] OBJECT COMMAND [ARGS]\n"
+		INDENT KN_CTL_NAME " [-j|--json] [--state-dir DIR] [-h|--help] OBJECT COMMAND [ARGS]\n"
 		INDENT KN_CTL_NAME " help [OBJECT]\n"
 		"\n"
 		"DESCRIPTION\n"
@@ -306,6 +376,10 @@ void kn_ctl_print_help(FILE *out, const struct kn_object *object)
 		INDENT "family \"" KN_GENL_NAME "\".  Every request acts on the network namespace\n"
 		INDENT KN_CTL_NAME " runs in.  Commands that change state need CAP_NET_ADMIN;\n"
 		INDENT "the others are open to every user.\n"
+		"\n"
+		INDENT "The pod commands set pods up on a bridge the way kubelet and a CNI\n"
+		INDENT "plugin do, over rtnetlink; they work on kn0 and on a Linux bridge\n"
+		INDENT "alike and keep their state on disk (see '" KN_CTL_NAME " pod --help').\n"
 		"\n"
 		"COMMANDS\n");
 	for (i = 0; i < ARRAY_SIZE(kn_objects); i++)
@@ -318,20 +392,30 @@ void kn_ctl_print_help(FILE *out, const struct kn_object *object)
 		INDENT "-j, --json\n"
 		INDENT2 "Print JSON, one document per line.  May also follow\n"
 		INDENT2 "OBJECT COMMAND.\n"
+		INDENT "--state-dir DIR\n"
+		INDENT2 "Where the pod commands keep their state (address\n"
+		INDENT2 "allocations, pod records).  Default $" KN_STATE_DIR_ENV ", or\n"
+		INDENT2 KN_STATE_DIR_DEFAULT " when it is unset.\n"
 		INDENT "-h, --help\n"
 		INDENT2 "Print help to standard output and exit: the help of OBJECT\n"
 		INDENT2 "when one is named, otherwise this page.\n"
 		"\n"
+		"ENVIRONMENT\n"
+		INDENT KN_STATE_DIR_ENV "\n"
+		INDENT2 "The state directory when --state-dir is not given.\n"
+		"\n"
 		"EXIT STATUS\n"
 		INDENT "0      Success.\n"
 		INDENT "1      The kernel rejected the request (the reason is printed),\n"
-		INDENT "       or the kn module is not loaded or cannot be reached.\n"
+		INDENT "       the kn module is not loaded or cannot be reached, or an\n"
+		INDENT "       operation failed (a sentence says which and why).\n"
 		INDENT "2      Usage error; nothing was sent to the kernel.\n"
 		"\n"
 		"EXAMPLES\n"
 		INDENT KN_CTL_NAME " status\n"
 		INDENT KN_CTL_NAME " -j config show\n"
 		INDENT KN_CTL_NAME " config set cluster-cidr 10.244.0.0/16 nodeport-range 30000-32767\n"
+		INDENT KN_CTL_NAME " pod add p1 dev kn0\n"
 		"\n"
 		"VERSION\n"
 		INDENT KN_CTL_VERSION "\n");

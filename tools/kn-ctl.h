@@ -83,12 +83,35 @@ struct kn_config_set_args {
 	uint32_t conntrack_max;
 };
 
+/* Default MTU of a pod's veth: 1500 less VXLAN's 50 bytes of headers. */
+#define KN_POD_MTU_DEFAULT	1450
+#define KN_POD_MTU_MIN		68	/* IPv4's minimum */
+#define KN_POD_MTU_MAX		65535
+
+/* kn-ctl pod add NAME dev BRIDGE [ip A.B.C.D] [mtu N] */
+struct kn_pod_add_args {
+	const char *name;
+	const char *bridge;
+	bool has_addr;
+	struct in_addr addr;
+	uint32_t mtu;
+};
+
+/* kn-ctl pod del NAME */
+struct kn_pod_del_args {
+	const char *name;
+};
+
 union kn_args {
 	struct kn_config_set_args config_set;
+	struct kn_pod_add_args pod_add;
+	struct kn_pod_del_args pod_del;
 };
 
 struct kn_invocation {
 	bool json;
+	/* --state-dir DIR, or NULL; kn_ctl_state_dir() gives the one to use. */
+	const char *state_dir;
 	const struct kn_object *object;
 	const struct kn_command *command;
 	union kn_args args;
@@ -99,6 +122,7 @@ struct kn_invocation {
 extern const struct kn_object kn_object_version;
 extern const struct kn_object kn_object_status;
 extern const struct kn_object kn_object_config;
+extern const struct kn_object kn_object_pod;
 
 /* kn-ctl.c: the dispatcher. */
 enum kn_ctl_action kn_ctl_parse_command_line(int argc, char **argv,
@@ -112,6 +136,16 @@ int kn_ctl_usage_error(struct kn_invocation *inv, const char *fmt, ...)
 int kn_ctl_connect(struct kn_genl *genl);
 /* Prints "kn-ctl: <strerror>[: <extack>]" and returns KN_EXIT_FAILURE. */
 int kn_ctl_report_error(const struct kn_genl *genl, int err);
+/*
+ * Prints "kn-ctl: <what>: <strerror>[: <extack>]" and returns
+ * KN_EXIT_FAILURE; nl may be NULL when the kernel was not asked.
+ */
+int kn_ctl_fail(const struct kn_nl *nl, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Prints "kn-ctl: <sentence>" and returns KN_EXIT_FAILURE. */
+int kn_ctl_fail_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* --state-dir, else $KN_STATE_DIR, else /var/lib/kn. */
+const char *kn_ctl_state_dir(const struct kn_invocation *inv);
 
 /* What KN_CMD_GET_STATUS returns; "status" prints it, "version" uses it. */
 struct kn_status {

@@ -69,10 +69,11 @@ mount_api() {
 	bb ln -sfn /proc/self/fd/0 /dev/stdin
 	bb ln -sfn /proc/self/fd/1 /dev/stdout
 	bb ln -sfn /proc/self/fd/2 /dev/stderr
-	# /var/run is a link to /run on Debian; ip-netns keeps its files there.
+	# A fresh /run, not the host's: /var/run links to it on Debian and
+	# ip-netns keeps its files there.  /tmp stays the overlay's, writable
+	# already and showing a repository checked out under the host's /tmp.
 	bb mount -t tmpfs -o mode=0755 tmpfs /run
 	bb mkdir -p /run/lock /run/netns
-	bb mount -t tmpfs -o mode=1777 tmpfs /tmp
 	bb mount -t debugfs debugfs /sys/kernel/debug
 	[ ! -d /sys/kernel/tracing ] || bb mount -t tracefs tracefs /sys/kernel/tracing 2> /dev/null
 	[ ! -d /sys/fs/cgroup ] || bb mount -t cgroup2 cgroup2 /sys/fs/cgroup 2> /dev/null
@@ -81,22 +82,18 @@ mount_api() {
 		die "cannot mount /out"
 }
 
-# A kernel that is not installed on the host (the test kernel) gets a module
-# directory, with its build tree as build/, so modprobe, depmod and
+# A kernel that is not installed on the host (the test kernel) gets the
+# module directory run-vm.sh made for it, so that modprobe, depmod and
 # out-of-tree builds work as on an installed kernel.
 setup_modules() {
-	local rel f dir
+	local rel
 	read -r rel < /proc/sys/kernel/osrelease
-	dir=/lib/modules/$rel
-	[ ! -d "$dir" ] || return 0
-	mkdir -p "$dir"
-	if [ -n "${KN_VM_KBUILD:-}" ] && [ -d "$KN_VM_KBUILD" ]; then
-		ln -s "$KN_VM_KBUILD" "$dir/build"
-		for f in modules.builtin modules.builtin.modinfo modules.order; do
-			[ ! -f "$KN_VM_KBUILD/$f" ] || cp "$KN_VM_KBUILD/$f" "$dir/"
-		done
+	[ ! -d "/lib/modules/$rel" ] || return 0
+	if [ -n "${KN_VM_MODULES:-}" ]; then
+		bb ln -s "$KN_VM_MODULES" "/lib/modules/$rel"
+	else
+		bb mkdir -p "/lib/modules/$rel"
 	fi
-	depmod -a 2> /dev/null
 }
 
 # Scan twice with a pause, as kmemleak only reports objects that stayed

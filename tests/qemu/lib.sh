@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Guest-side helpers for kn's VM tests; source it (tests/netns/*.sh may too).
 #
 # A test brackets itself with markers in the kernel log,

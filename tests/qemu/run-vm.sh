@@ -48,7 +48,7 @@ usage() {
 }
 die() { echo "run-vm: $*" >&2; exit 2; }
 
-kernel= out= timeout_secs=300 mem=1024 smp=2 quiet=0
+kernel='' out='' timeout_secs=300 mem=1024 smp=2 quiet=0
 envs=()
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -91,6 +91,7 @@ test)
 	;;
 esac
 [ -r "$bzimage" ] || die "cannot read kernel $bzimage"
+[ -x /bin/busybox ] || die "no /bin/busybox (apt-get install busybox-static)"
 release=$(bzimage_release "$bzimage") || die "$bzimage is not a bzImage"
 
 # Modules loaded by the initramfs, dependencies first, for a kernel whose 9p
@@ -127,6 +128,7 @@ build_initramfs() {
 	if [ ! -f "$img" ]; then
 		mkdir -p "$cache"
 		tmp=$(mktemp -d "$cache/initramfs.XXXXXX")
+		chmod 755 "$tmp"
 		mkdir -p "$tmp"/{bin,dev,proc,sys,newroot,modules}
 		cp /bin/busybox "$tmp/bin/busybox"
 		cp "$here/initramfs-init" "$tmp/init"
@@ -143,13 +145,39 @@ build_initramfs() {
 			esac
 			i=$((i + 1))
 		done
-		(cd "$tmp" && find . | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0) > "$img.tmp"
+		(cd "$tmp" && find . | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0) > "$tmp.cpio"
 		rm -rf "$tmp"
 		rm -f "$cache/initramfs-$release-"*.cpio
-		mv "$img.tmp" "$img"
+		mv "$tmp.cpio" "$img"
 	fi
 	echo "$img"
 }
+
+# For a kernel not installed on the host (the test kernel), a module
+# directory made here, where depmod is quick, from its build tree: the guest
+# links /lib/modules/RELEASE to it, so modprobe finds built-in modules and
+# out-of-tree builds find build/.  The guest's writes there stay in its overlay.
+build_moddir() {
+	local key dir tmp
+	key=$(cat "$kbuild"/modules.builtin* 2> /dev/null | sha256sum | cut -c1-16)
+	dir=$cache/modules-$release-$key
+	if [ ! -f "$dir/lib/modules/$release/modules.dep" ]; then
+		rm -rf "$cache/modules-$release-"*
+		tmp=$(mktemp -d "$cache/modules.XXXXXX")
+		mkdir -p "$tmp/lib/modules/$release"
+		ln -s "$kbuild" "$tmp/lib/modules/$release/build"
+		cp "$kbuild"/modules.builtin* "$tmp/lib/modules/$release/" 2> /dev/null || true
+		touch "$tmp/lib/modules/$release/modules.order"
+		depmod -b "$tmp" "$release"
+		chmod 755 "$tmp"
+		mv -T "$tmp" "$dir" 2> /dev/null || rm -rf "$tmp"
+	fi
+	echo "$dir/lib/modules/$release"
+}
+moddir=
+if [ ! -d "/lib/modules/$release" ] && [ -n "$kbuild" ] && [ -d "$kbuild" ]; then
+	moddir=$(build_moddir) || exit
+fi
 
 # The guest reads what to run from DIR/.kn-vm (guest-init.sh).
 mkdir -p "$out"
@@ -158,7 +186,7 @@ rm -rf "$out/.kn-vm" "$out/exit-code" "$out/console.log" "$out/kmemleak.txt"
 mkdir "$out/.kn-vm"
 printf '%s\n' "$*" > "$out/.kn-vm/command"
 {
-	printf 'export KN_VM_CWD=%q KN_VM_KERNEL=%q KN_VM_KBUILD=%q\n' "$repo" "$kernel" "$kbuild"
+	printf 'export KN_VM_CWD=%q KN_VM_KERNEL=%q KN_VM_MODULES=%q\n' "$repo" "$kernel" "$moddir"
 	while IFS= read -r name; do
 		printf 'export %s=%q\n' "$name" "${!name}"
 	done < <(compgen -e | grep '^KN_' || true)
@@ -169,11 +197,12 @@ printf '%s\n' "$*" > "$out/.kn-vm/command"
 
 cmdline="console=ttyS0 panic=-1 oops=panic panic_on_warn=1 printk.devkmsg=on printk.time=1"
 cmdline+=" no_hash_pointers mitigations=off tsc=reliable rcupdate.rcu_expedited=1 random.trust_cpu=on"
-cmdline+=" i8042.noaux i8042.nokbd 8250.nr_uarts=1"
+cmdline+=" i8042.noaux i8042.nokbd 8250.nr_uarts=1 hung_task_panic=1 softlockup_panic=1"
 rootflags=trans=virtio,version=9p2000.L,msize=$msize,cache=loose
 initrd=()
 if compgen -G "/lib/modules/$release/kernel/fs/9p/9p.ko*" > /dev/null; then
-	initrd=(-initrd "$(build_initramfs)")
+	img=$(build_initramfs) || exit
+	initrd=(-initrd "$img")
 	cmdline+=" kninit=$here/guest-init.sh knrootflags=$rootflags"
 else
 	cmdline+=" root=hostroot rootfstype=9p rootflags=$rootflags ro init=$here/guest-init.sh"
@@ -181,17 +210,18 @@ fi
 cmdline+=" ${KN_KERNEL_ARGS:-}"
 
 if [ "$quiet" = 1 ]; then
-	serial=(-chardev "file,id=con,path=$out/console.log")
+	serial=(-chardev "file,id=con,path=${out//,/,,}/console.log")
 else
-	serial=(-chardev "stdio,id=con,signal=off,logfile=$out/console.log")
+	serial=(-chardev "stdio,id=con,signal=off,logfile=${out//,/,,}/console.log")
 fi
+# shellcheck disable=SC2054,SC2206 # commas are QEMU's; KN_QEMU_ARGS is split on purpose
 qemu=(
 	qemu-system-x86_64 -nodefaults -display none -no-user-config
-	-machine pc,accel=tcg -cpu max -smp "$smp" -m "$mem" -no-reboot
+	-machine pc,accel=tcg -cpu max,la57=off -smp "$smp" -m "$mem" -no-reboot
 	"${serial[@]}" -serial chardev:con
 	-fsdev "local,id=root,path=/,readonly=on,multidevs=remap,security_model=none"
 	-device virtio-9p-pci,fsdev=root,mount_tag=hostroot
-	-fsdev "local,id=out,path=$out,multidevs=remap,security_model=none"
+	-fsdev "local,id=out,path=${out//,/,,},multidevs=remap,security_model=none"
 	-device virtio-9p-pci,fsdev=out,mount_tag=kn-out
 	-device virtio-rng-pci
 	-kernel "$bzimage" "${initrd[@]}" -append "$cmdline"

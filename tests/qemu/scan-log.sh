@@ -1,11 +1,14 @@
 #!/bin/bash
 # Finds kernel splats in a serial console log.
 #
-#   scan-log.sh LOG            prints each splat line as LOG:LINE: TEXT and
-#                              exits 1 if there is any, 0 if none
-#   scan-log.sh --by-test LOG  prints TEST<TAB>TEXT for each splat line, TEST
-#                              being the test that was running (see lib.sh's
-#                              markers) or "-" outside any test; always exits 0
+#   scan-log.sh LOG           prints each splat line as LOG:LINE: TEXT and
+#                             exits 1 if there is any, 0 if none
+#   scan-log.sh --events LOG  prints, for tests/check.sh, one event a line:
+#                               begin<TAB>TEST       a test's start marker
+#                               end<TAB>TEST<TAB>RC  its end marker
+#                               splat<TAB>TEST<TAB>TEXT
+#                             TEST of a splat being the test that was running
+#                             (lib.sh's markers) or "-" outside any; exits 0
 #
 # Only kernel messages count, told apart from a command's own output by their
 # printk timestamp ("[   12.345678] ", run-vm.sh boots with printk.time=1),
@@ -16,15 +19,15 @@
 # "kunit/SUITE/NAME".
 set -euo pipefail
 
-bytest=0
-if [ "${1:-}" = --by-test ]; then
-	bytest=1
+events=0
+if [ "${1:-}" = --events ]; then
+	events=1
 	shift
 fi
-[ $# -eq 1 ] || { echo "usage: scan-log.sh [--by-test] LOG" >&2; exit 2; }
+[ $# -eq 1 ] || { echo "usage: scan-log.sh [--events] LOG" >&2; exit 2; }
 [ -r "$1" ] || { echo "scan-log: cannot read $1" >&2; exit 2; }
 
-LC_ALL=C awk -v bytest="$bytest" -v logname="$1" '
+LC_ALL=C awk -v events="$events" -v logname="$1" '
 function splat(m) {
 	return m ~ /^(WARNING|BUG|UBSAN|ODEBUG):/ ||
 	    m ~ /^------------\[ cut here \]------------/ ||
@@ -58,16 +61,16 @@ function splat(m) {
 	    m ~ /ref_tracker: .* has [0-9]+\/[0-9]+ users/ ||
 	    m ~ /^Call Trace:/
 }
-function report(test, m) {
+function report(test, m, line) {
 	found++
-	if (bytest)
-		printf "%s\t%s\n", test, m
+	if (events)
+		printf "splat\t%s\t%s\n", test, m
 	else
-		printf "%s:%d: %s\n", logname, FNR, m
+		printf "%s:%d: %s\n", logname, line, m
 }
 function flush_pending(test,   i) {
 	for (i = 0; i < npending; i++)
-		report(test, pending[i])
+		report(test, pending[i], pendline[i])
 	npending = 0
 }
 BEGIN { current = "-"; suite = ""; npending = 0; found = 0 }
@@ -81,16 +84,21 @@ BEGIN { current = "-"; suite = ""; npending = 0; found = 0 }
 		split(m, f, " ")
 		current = f[3]
 		suite = ""
+		if (events)
+			printf "begin\t%s\n", current
 		next
 	}
 	if (m ~ /^kn-test: end /) {
 		flush_pending(current)
+		split(m, f, " ")
+		if (events)
+			printf "end\t%s\t%s\n", f[3], substr(f[4], 4)
 		current = "-"
 		next
 	}
 	if (current ~ /^kunit\//) {
 		if (m ~ /^    # Subtest: /) {
-			suite = substr(m, 17)
+			suite = substr(m, 16)
 			next
 		}
 		if (m ~ /^    (not )?ok [0-9]+ / && npending > 0) {
@@ -103,14 +111,15 @@ BEGIN { current = "-"; suite = ""; npending = 0; found = 0 }
 	}
 	if (!splat(m))
 		next
-	if (current ~ /^kunit\//)
+	if (current ~ /^kunit\//) {
+		pendline[npending] = FNR
 		pending[npending++] = m
-	else
-		report(current, m)
+	} else
+		report(current, m, FNR)
 }
 END {
 	flush_pending(current)
-	if (!bytest && found)
+	if (!events && found)
 		exit 1
 }
 ' "$1"

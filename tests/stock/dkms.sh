@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# kn-test-timeout: 1800
 # On Debian's stock kernel (booted in QEMU): `make dkms-install` registers,
 # builds and installs kn with DKMS against the stock headers; `modprobe kn`
 # loads the installed module, which answers kn-ctl; removal leaves nothing.

@@ -16,5 +16,7 @@ int test_summary(void);
 
 /* The suites kept in files of their own. */
 void json_tests(void);
+void ipam_tests(void);
+void pod_tests(void);
 
 #endif /* KN_CTL_TEST_HARNESS_H */

@@ -2,7 +2,8 @@
 /*
  * Host unit tests for kn-ctl: its argument parsers, its command-line
  * dispatcher, the requests it builds and the replies it reads, and (from
- * json_test.c) its JSON writer.  Nothing here opens a socket: the dispatcher
+ * json_test.c, ipam_test.c, pod_test.c) its JSON writer, its address
+ * allocator and the pod commands' parts.  Nothing here opens a socket: the dispatcher
  * turns argv into a struct kn_invocation, and messages live in plain buffers.
  */
 
@@ -730,7 +731,7 @@ static void test_settings_reply(void)
 /* --- the command tables and help text --- */
 
 static const struct kn_object *const all_objects[] = {
-	&kn_object_version, &kn_object_status, &kn_object_config,
+	&kn_object_version, &kn_object_status, &kn_object_config, &kn_object_pod,
 };
 
 static char *help_text(const struct kn_object *object)
@@ -770,10 +771,12 @@ static void test_tables_and_help(void)
 	}
 
 	text = help_text(NULL);
-	test_case(text && strstr(text, "kn-ctl [-j|--json] [-h|--help] OBJECT COMMAND [ARGS]") &&
+	test_case(text && strstr(text, "kn-ctl [-j|--json] [--state-dir DIR] [-h|--help] OBJECT COMMAND [ARGS]") &&
 		  strstr(text, "kn-ctl config set [cluster-cidr A.B.C.D/N]") &&
 		  strstr(text, "EXIT STATUS") && strstr(text, "kn-ctl status") &&
-		  strstr(text, "kn-ctl version"),
+		  strstr(text, "kn-ctl version") &&
+		  strstr(text, "kn-ctl pod add NAME dev BRIDGE [ip A.B.C.D] [mtu N]") &&
+		  strstr(text, "--state-dir DIR") && strstr(text, "KN_STATE_DIR"),
 		  "global help lists the synopsis, every command and the exit statuses");
 	free(text);
 }
@@ -792,5 +795,7 @@ int main(void)
 	test_settings_reply();
 	test_tables_and_help();
 	json_tests();
+	ipam_tests();
+	pod_tests();
 	return test_summary();
 }
