@@ -13,4 +13,37 @@
 #error "kn needs Linux 6.1 or newer"
 #endif
 
+#include <linux/netdevice.h>
+#include <net/genetlink.h>
+
+/*
+ * 6.12 turned NETIF_F_LLTX and NETIF_F_NETNS_LOCAL from feature bits into
+ * net_device fields (dev->lltx, dev->netns_local).
+ */
+static inline void kn_compat_set_lltx_netns_local(struct net_device *dev)
+{
+#if KERNEL_VERSION(6, 12, 0) <= LINUX_VERSION_CODE
+	dev->lltx = true;
+	dev->netns_local = true;
+#else
+	dev->features |= NETIF_F_LLTX | NETIF_F_NETNS_LOCAL;
+#endif
+}
+
+/* 6.2 moved a dump's parsed request attributes into a struct genl_info. */
+static inline struct nlattr **kn_compat_dump_attrs(struct netlink_callback *cb)
+{
+#if KERNEL_VERSION(6, 2, 0) <= LINUX_VERSION_CODE
+	return genl_dumpit_info(cb)->info.attrs;
+#else
+	return genl_dumpit_info(cb)->attrs;
+#endif
+}
+
+/*
+ * kn_link_ops has no .newlink (rtnl_newlink() registers the device itself
+ * and ndo_init does the rest), so the newlink signature changes of later
+ * kernels (struct rtnl_newlink_params, 6.15) do not reach kn.
+ */
+
 #endif /* _KN_COMPAT_H */

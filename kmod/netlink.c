@@ -3,11 +3,17 @@
  * The "kn" generic netlink family: the only way userspace configures kn.
  * uapi/kn.h documents every command and attribute.
  */
+#include <linux/etherdevice.h>
+#include <linux/rtnetlink.h>
 #include <net/genetlink.h>
+#include <net/sock.h>
 
 #include "uapi/kn.h"
+#include "bridge.h"
+#include "compat.h"
 #include "netns.h"
 #include "netlink.h"
+#include "port.h"
 #include "version.h"
 
 static const struct nla_policy kn_settings_policy[KN_SETTING_A_MAX + 1] = {
@@ -18,10 +24,20 @@ static const struct nla_policy kn_settings_policy[KN_SETTING_A_MAX + 1] = {
 	[KN_SETTING_A_CONNTRACK_MAX] = { .type = NLA_U32 },
 };
 
+static const struct nla_policy kn_link_policy[KN_LINK_A_MAX + 1] = {
+	[KN_LINK_A_AGEING_TIME_MS] = { .type = NLA_U32 },
+	[KN_LINK_A_FDB_MAX] = { .type = NLA_U32 },
+};
+
 static const struct nla_policy kn_policy[KN_A_MAX + 1] = {
 	[KN_A_VERSION] = { .type = NLA_REJECT },
 	[KN_A_STATUS] = { .type = NLA_REJECT },
 	[KN_A_SETTINGS] = NLA_POLICY_NESTED(kn_settings_policy),
+	[KN_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
+	[KN_A_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
+	[KN_A_LINK] = NLA_POLICY_NESTED(kn_link_policy),
+	[KN_A_LINK_STATS] = { .type = NLA_REJECT },
+	[KN_A_FDB] = { .type = NLA_REJECT },
 };
 
 static struct genl_family kn_genl_family;
@@ -144,8 +160,10 @@ static int kn_set_settings(struct sk_buff *req, struct genl_info *info)
 	struct kn_settings_change change = {};
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, KN_A_SETTINGS))
+	if (GENL_REQ_ATTR_CHECK(info, KN_A_SETTINGS)) {
+		NL_SET_ERR_MSG(info->extack, "request has no settings nest");
 		return -EINVAL;
+	}
 	err = nla_parse_nested(tb, KN_SETTING_A_MAX, info->attrs[KN_A_SETTINGS],
 			       kn_settings_policy, info->extack);
 	if (err)
@@ -191,6 +209,264 @@ static int kn_set_settings(struct sk_buff *req, struct genl_info *info)
 	return kn_netns_update_settings(kn, &change, info->extack);
 }
 
+/*
+ * The kn device a request names with KN_A_IFINDEX or KN_A_IFNAME, in @net.
+ * Called under rcu_read_lock(); the device stays valid until it is dropped.
+ */
+static struct kn_bridge *kn_nl_bridge_rcu(struct net *net, struct nlattr **attrs,
+					  struct netlink_ext_ack *extack)
+{
+	struct net_device *dev;
+	struct kn_bridge *br;
+	struct nlattr *attr;
+
+	if (attrs[KN_A_IFINDEX] && attrs[KN_A_IFNAME]) {
+		NL_SET_ERR_MSG_ATTR(extack, attrs[KN_A_IFNAME],
+				    "name the kn device by index or by name, not both");
+		return ERR_PTR(-EINVAL);
+	}
+	if (attrs[KN_A_IFINDEX]) {
+		attr = attrs[KN_A_IFINDEX];
+		dev = dev_get_by_index_rcu(net, nla_get_u32(attr));
+	} else if (attrs[KN_A_IFNAME]) {
+		attr = attrs[KN_A_IFNAME];
+		dev = dev_get_by_name_rcu(net, nla_data(attr));
+	} else {
+		NL_SET_ERR_MSG(extack,
+			       "no kn device named: KN_A_IFINDEX or KN_A_IFNAME is required");
+		return ERR_PTR(-EINVAL);
+	}
+	if (!dev) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "no such device in this network namespace");
+		return ERR_PTR(-ENODEV);
+	}
+	br = kn_bridge_from_dev(dev);
+	if (!br) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "device is not a kn device");
+		return ERR_PTR(-EINVAL);
+	}
+	return br;
+}
+
+static int kn_put_drops(struct sk_buff *skb, const struct kn_bridge_totals *t)
+{
+	struct nlattr *nest;
+	int i;
+
+	nest = nla_nest_start(skb, KN_LINK_STATS_A_DROPS);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = KN_DROP_A_PAD + 1; i <= KN_DROP_A_MAX; i++)
+		if (nla_put_u64_64bit(skb, i, t->c[KN_STAT_DROP + i],
+				      KN_DROP_A_PAD))
+			return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* KN_CMD_GET_LINK's reply.  Called under rcu_read_lock(). */
+static int kn_put_link(struct sk_buff *skb, struct kn_bridge *br)
+{
+	struct kn_bridge_totals t;
+	struct nlattr *nest;
+
+	kn_bridge_read_stats(br, &t);
+	if (nla_put_u32(skb, KN_A_IFINDEX, br->dev->ifindex) ||
+	    nla_put_string(skb, KN_A_IFNAME, br->dev->name))
+		return -EMSGSIZE;
+
+	nest = nla_nest_start(skb, KN_A_LINK);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, KN_LINK_A_AGEING_TIME_MS, READ_ONCE(br->ageing_time_ms)) ||
+	    nla_put_u32(skb, KN_LINK_A_FDB_MAX, READ_ONCE(br->fdb.max)))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+
+	nest = nla_nest_start(skb, KN_A_LINK_STATS);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, KN_LINK_STATS_A_PORTS, READ_ONCE(br->n_ports)) ||
+	    nla_put_u32(skb, KN_LINK_STATS_A_FDB_ENTRIES, kn_fdb_count(&br->fdb)) ||
+	    nla_put_u64_64bit(skb, KN_LINK_STATS_A_FDB_FULL, t.c[KN_STAT_FDB_FULL],
+			      KN_LINK_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, KN_LINK_STATS_A_FORWARDED, t.c[KN_STAT_FORWARDED],
+			      KN_LINK_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, KN_LINK_STATS_A_FLOODED, t.c[KN_STAT_FLOODED],
+			      KN_LINK_STATS_A_PAD) ||
+	    kn_put_drops(skb, &t))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int kn_get_link(struct sk_buff *req, struct genl_info *info)
+{
+	struct net *net = genl_info_net(info);
+	struct kn_bridge *br;
+	struct sk_buff *skb;
+	void *hdr;
+	int err;
+
+	skb = kn_reply_new(info, &hdr);
+	if (!skb)
+		return -ENOMEM;
+	rcu_read_lock();
+	br = kn_nl_bridge_rcu(net, info->attrs, info->extack);
+	err = IS_ERR(br) ? PTR_ERR(br) : kn_put_link(skb, br);
+	rcu_read_unlock();
+	if (err) {
+		nlmsg_free(skb);
+		return err;
+	}
+	return kn_reply_send(skb, hdr, info);
+}
+
+static int kn_set_link(struct sk_buff *req, struct genl_info *info)
+{
+	struct net *net = genl_info_net(info);
+	struct nlattr *tb[KN_LINK_A_MAX + 1];
+	struct kn_link_change change = {};
+	struct kn_bridge *br;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, KN_A_LINK)) {
+		NL_SET_ERR_MSG(info->extack, "no KN_A_LINK settings to change");
+		return -EINVAL;
+	}
+	err = nla_parse_nested(tb, KN_LINK_A_MAX, info->attrs[KN_A_LINK],
+			       kn_link_policy, info->extack);
+	if (err)
+		return err;
+	if (tb[KN_LINK_A_AGEING_TIME_MS]) {
+		change.has_ageing_time = true;
+		change.ageing_time_ms = nla_get_u32(tb[KN_LINK_A_AGEING_TIME_MS]);
+	}
+	if (tb[KN_LINK_A_FDB_MAX]) {
+		change.has_fdb_max = true;
+		change.fdb_max = nla_get_u32(tb[KN_LINK_A_FDB_MAX]);
+	}
+	if (!change.has_ageing_time && !change.has_fdb_max) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[KN_A_LINK],
+				    "no setting to change");
+		return -EINVAL;
+	}
+	err = kn_link_change_check(&change, info->extack);
+	if (err)
+		return err;
+
+	/* RTNL: the device can be neither stopped nor deleted meanwhile */
+	rtnl_lock();
+	rcu_read_lock();
+	br = kn_nl_bridge_rcu(net, info->attrs, info->extack);
+	if (!IS_ERR(br))
+		kn_bridge_apply(br, &change);
+	rcu_read_unlock();
+	rtnl_unlock();
+	return PTR_ERR_OR_ZERO(br);
+}
+
+/*
+ * KN_CMD_GET_FDB dump state in cb->args: [0] the kn device's ifindex (0 until
+ * the first call has checked the request), [1]
+ * and [2] a struct kn_fdb_cursor.  cb->seq carries the FDB generation, so a
+ * dump that spans a change is flagged NLM_F_DUMP_INTR.
+ */
+enum { KN_FDB_DUMP_IFINDEX, KN_FDB_DUMP_BUCKET, KN_FDB_DUMP_INDEX };
+
+struct kn_fdb_dump {
+	struct sk_buff *skb;
+	struct netlink_callback *cb;
+	struct kn_bridge *br;
+	unsigned long now;
+};
+
+static int kn_put_fdb_entry(const struct kn_fdb_entry *f, void *arg)
+{
+	struct kn_fdb_dump *d = arg;
+	const struct net_device *port_dev = d->br->dev;
+	struct sk_buff *skb = d->skb;
+	struct nlattr *nest;
+	u32 age_ms = 0;
+	void *hdr;
+
+	if (!f->local) {
+		unsigned long updated = READ_ONCE(f->updated);
+
+		port_dev = rcu_dereference(f->port)->dev;
+		if (time_after(d->now, updated))
+			age_ms = jiffies_to_msecs(d->now - updated);
+	}
+
+	hdr = genlmsg_put(skb, NETLINK_CB(d->cb->skb).portid,
+			  d->cb->nlh->nlmsg_seq, &kn_genl_family, NLM_F_MULTI,
+			  KN_CMD_GET_FDB);
+	if (!hdr)
+		return -EMSGSIZE;
+	genl_dump_check_consistent(d->cb, hdr);
+	if (nla_put_u32(skb, KN_A_IFINDEX, d->br->dev->ifindex))
+		goto cancel;
+	nest = nla_nest_start(skb, KN_A_FDB);
+	if (!nest)
+		goto cancel;
+	if (nla_put(skb, KN_FDB_A_MAC, ETH_ALEN, f->addr) ||
+	    nla_put_u32(skb, KN_FDB_A_PORT_IFINDEX, port_dev->ifindex) ||
+	    nla_put_string(skb, KN_FDB_A_PORT_NAME, port_dev->name) ||
+	    nla_put_u32(skb, KN_FDB_A_AGE_MS, age_ms) ||
+	    nla_put_u32(skb, KN_FDB_A_FLAGS, f->local ? KN_FDB_F_LOCAL : 0))
+		goto cancel;
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+	return 0;
+
+cancel:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+static int kn_get_fdb_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct kn_fdb_cursor cursor = {
+		.bucket = cb->args[KN_FDB_DUMP_BUCKET],
+		.index = cb->args[KN_FDB_DUMP_INDEX],
+	};
+	struct kn_fdb_dump d = { .skb = skb, .cb = cb, .now = jiffies };
+	struct net *net = sock_net(skb->sk);
+	struct net_device *dev;
+	int err;
+
+	rcu_read_lock();
+	if (!cb->args[KN_FDB_DUMP_IFINDEX]) {
+		/* The first call checks the request: unlike a .start
+		 * callback's, its errors reach the user with their message.
+		 */
+		d.br = kn_nl_bridge_rcu(net, kn_compat_dump_attrs(cb), cb->extack);
+		if (IS_ERR(d.br)) {
+			rcu_read_unlock();
+			return PTR_ERR(d.br);
+		}
+		cb->args[KN_FDB_DUMP_IFINDEX] = d.br->dev->ifindex;
+	} else {
+		dev = dev_get_by_index_rcu(net, cb->args[KN_FDB_DUMP_IFINDEX]);
+		d.br = dev ? kn_bridge_from_dev(dev) : NULL;
+		if (!d.br) {
+			rcu_read_unlock();
+			NL_SET_ERR_MSG(cb->extack, "the kn device went away during the dump");
+			return -ENODEV;
+		}
+	}
+	cb->seq = kn_fdb_gen(&d.br->fdb);
+	err = kn_fdb_walk(&d.br->fdb, &cursor, kn_put_fdb_entry, &d);
+	rcu_read_unlock();
+
+	cb->args[KN_FDB_DUMP_BUCKET] = cursor.bucket;
+	cb->args[KN_FDB_DUMP_INDEX] = cursor.index;
+	/* an entry that does not fit an empty message would loop forever */
+	if (err && !skb->len)
+		return err;
+	return skb->len;
+}
+
 static const struct genl_ops kn_genl_ops[] = {
 	{
 		.cmd = KN_CMD_GET_STATUS,
@@ -204,6 +480,19 @@ static const struct genl_ops kn_genl_ops[] = {
 		.cmd = KN_CMD_SET_SETTINGS,
 		.doit = kn_set_settings,
 		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = KN_CMD_GET_LINK,
+		.doit = kn_get_link,
+	},
+	{
+		.cmd = KN_CMD_SET_LINK,
+		.doit = kn_set_link,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = KN_CMD_GET_FDB,
+		.dumpit = kn_get_fdb_dump,
 	},
 };
 

@@ -17,6 +17,10 @@
  * rcu_assign_pointer() and free old copies after a grace period.  Readers on
  * the packet path use rcu_dereference() under rcu_read_lock() and never take
  * @config_lock.
+ *
+ * kn devices and their ports and FDBs are per-device state under RTNL and
+ * their own locks instead; bridge.h has their rules.  @links counts the kn
+ * devices of the namespace (ndo_init/ndo_uninit).
  */
 struct kn_net {
 	struct net *net;

@@ -82,18 +82,22 @@ expect_exit 1 setpriv --reuid=65534 --regid=65534 --clear-groups \
 	unshare --user --map-root-user sh -c "$KN_CTL config set conntrack-max 4243"
 expect_match "userns cannot write init netns" "$OUT" "Operation not permitted"
 
-# unload with namespaces still alive, then autoload by family name
+# unload with namespaces still alive, then autoload by family name.  The
+# guest gives the running kernel a writable /lib/modules/$(uname -r); the
+# test runner may have installed kn there: hide it, and put it back after.
 kn_unload
+modules=/lib/modules/$(uname -r)
+mkdir -p "$modules/extra" || fail "$modules is not writable"
+[ ! -e "$modules/extra/kn.ko" ] || mv "$modules/extra/kn.ko" "$modules/extra/kn.ko.hidden"
+pp depmod -a
 expect_exit 1 "$KN_CTL" status
 expect_match "absent module" "$OUT" "not loaded"
-modules=/lib/modules/$(uname -r)
-# the guest gives the running kernel a writable /lib/modules/$(uname -r)
-mkdir -p "$modules/extra" || fail "$modules is not writable"
 cp "$KN_KO" "$modules/extra/kn.ko"
 pp depmod -a
 expect_exit 0 "$KN_CTL" status
 grep -q '^kn ' /proc/modules || fail "kn-ctl status did not autoload kn"
 rm -f "$modules/extra/kn.ko"
+[ ! -e "$modules/extra/kn.ko.hidden" ] || mv "$modules/extra/kn.ko.hidden" "$modules/extra/kn.ko"
 pp depmod -a
 kn_unload
 grep -q '^kn ' /proc/modules && fail "kn still loaded"
