@@ -36,16 +36,6 @@
 static const char *const pod_name_rule =
 	"1 to 63 letters, digits, '.', '_' or '-', starting with a letter or digit";
 
-/* What the kernel's dev_valid_name() accepts, so the error comes early. */
-static bool ifname_valid(const char *name)
-{
-	size_t len = strlen(name);
-
-	if (!len || len >= IF_NAMESIZE || !strcmp(name, ".") || !strcmp(name, ".."))
-		return false;
-	return !strpbrk(name, "/: \t\n\v\f\r");
-}
-
 static int parse_pod_name(struct kn_invocation *inv, const char *command,
 			  const char *name)
 {
@@ -88,7 +78,7 @@ static int pod_add_parse(struct kn_invocation *inv, int argc, char **argv)
 		if (!strcmp(key, "dev")) {
 			if (args->bridge)
 				return kn_ctl_usage_error(inv, "pod add: dev is given twice");
-			if (!ifname_valid(value))
+			if (!kn_ifname_valid(value))
 				return kn_ctl_usage_error(inv, "pod add: dev '%s' is not a device name", value);
 			args->bridge = value;
 		} else if (!strcmp(key, "ip")) {

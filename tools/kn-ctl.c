@@ -26,6 +26,8 @@ static const struct kn_object *const kn_objects[] = {
 	&kn_object_version,
 	&kn_object_status,
 	&kn_object_config,
+	&kn_object_link,
+	&kn_object_fdb,
 	&kn_object_pod,
 };
 
@@ -415,6 +417,8 @@ void kn_ctl_print_help(FILE *out, const struct kn_object *object)
 		INDENT KN_CTL_NAME " status\n"
 		INDENT KN_CTL_NAME " -j config show\n"
 		INDENT KN_CTL_NAME " config set cluster-cidr 10.244.0.0/16 nodeport-range 30000-32767\n"
+		INDENT KN_CTL_NAME " link set dev kn0 ageing 60\n"
+		INDENT KN_CTL_NAME " fdb show dev kn0\n"
 		INDENT KN_CTL_NAME " pod add p1 dev kn0\n"
 		"\n"
 		"VERSION\n"

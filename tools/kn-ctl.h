@@ -19,6 +19,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "uapi/kn.h"
 #include "genl.h"
 #include "parse.h"
 
@@ -102,8 +103,30 @@ struct kn_pod_del_args {
 	const char *name;
 };
 
+/* kn-ctl fdb show dev KN */
+struct kn_fdb_show_args {
+	const char *dev;
+};
+
+/* kn-ctl link show [dev KN]; dev is NULL for every kn device. */
+struct kn_link_show_args {
+	const char *dev;
+};
+
+/* kn-ctl link set dev KN [ageing SECS] [fdb-max N]: only those given are sent. */
+struct kn_link_set_args {
+	const char *dev;
+	bool has_ageing_time;
+	bool has_fdb_max;
+	uint32_t ageing_time_ms;
+	uint32_t fdb_max;
+};
+
 union kn_args {
 	struct kn_config_set_args config_set;
+	struct kn_fdb_show_args fdb_show;
+	struct kn_link_show_args link_show;
+	struct kn_link_set_args link_set;
 	struct kn_pod_add_args pod_add;
 	struct kn_pod_del_args pod_del;
 };
@@ -122,6 +145,8 @@ struct kn_invocation {
 extern const struct kn_object kn_object_version;
 extern const struct kn_object kn_object_status;
 extern const struct kn_object kn_object_config;
+extern const struct kn_object kn_object_link;
+extern const struct kn_object kn_object_fdb;
 extern const struct kn_object kn_object_pod;
 
 /* kn-ctl.c: the dispatcher. */
@@ -178,5 +203,62 @@ int kn_settings_parse_reply(const struct nlmsghdr *nlh, void *data);
 /* cmd_config.c: the KN_A_SETTINGS nest of a set request, for the tests too. */
 void kn_config_set_put_attrs(struct nlmsghdr *nlh,
 			     const struct kn_config_set_args *args);
+
+/* cmd_link.c, cmd_fdb.c: KN_A_IFNAME naming the kn device of a request. */
+void kn_dev_put_attr(struct nlmsghdr *nlh, const char *dev);
+
+/* What KN_CMD_GET_LINK returns about one kn device. */
+struct kn_link_info {
+	uint32_t ifindex;
+	char name[16];			/* IFNAMSIZ */
+	uint32_t ageing_time_ms;
+	uint32_t fdb_max;
+	uint32_t ports;
+	uint32_t fdb_entries;
+	uint64_t fdb_full;
+	uint64_t forwarded;
+	uint64_t flooded;
+	/* Indexed by KN_DROP_A_*; has_drop says which the module sent. */
+	uint64_t drops[KN_DROP_A_MAX + 1];
+	bool has_drop[KN_DROP_A_MAX + 1];
+	bool complete;
+};
+
+/* The name of a drop reason as kn-ctl prints it ("bad-src"), or NULL. */
+const char *kn_drop_reason_name(unsigned int type);
+
+/*
+ * cmd_link.c: a kn_genl_reply_cb filling a struct kn_link_info, -EBADMSG
+ * if anything the contract promises is missing; for tests too.
+ */
+int kn_link_parse_reply(const struct nlmsghdr *nlh, void *data);
+/* cmd_link.c: KN_A_IFNAME and the KN_A_LINK nest of a set request. */
+void kn_link_set_put_attrs(struct nlmsghdr *nlh, const struct kn_link_set_args *args);
+/* cmd_link.c: "300", "1.5", "0.25": milliseconds as seconds, no trailing zeros. */
+void kn_format_seconds(uint32_t ms, char *buf, size_t size);
+
+/* One FDB entry, from KN_CMD_GET_FDB. */
+struct kn_fdb_entry {
+	uint8_t mac[6];
+	uint32_t port_ifindex;
+	char port_name[16];		/* IFNAMSIZ */
+	uint32_t age_ms;
+	uint32_t flags;			/* KN_FDB_F_* */
+};
+
+/* The entries of one dump, in a growing array; free with kn_fdb_table_free(). */
+struct kn_fdb_table {
+	struct kn_fdb_entry *entries;
+	size_t count;
+	size_t capacity;
+};
+
+/* cmd_fdb.c: a kn_genl_reply_cb appending one entry to a struct kn_fdb_table. */
+int kn_fdb_parse_reply(const struct nlmsghdr *nlh, void *data);
+void kn_fdb_table_free(struct kn_fdb_table *table);
+/* cmd_fdb.c: local entries first, then by port name, then by MAC. */
+void kn_fdb_table_sort(struct kn_fdb_table *table);
+/* cmd_fdb.c: "12.3": an age in ms as seconds, rounded to a tenth. */
+void kn_format_age(uint32_t age_ms, char *buf, size_t size);
 
 #endif /* KN_CTL_H */

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <string.h>
+#include <net/if.h>
 
 #include "parse.h"
 
@@ -174,4 +175,41 @@ int kn_parse_port_range(const char *word, struct kn_port_range *range)
 		return -EDOM;
 	*range = parsed;
 	return 0;
+}
+
+int kn_parse_seconds_ms(const char *word, uint32_t ms_max, uint32_t *ms)
+{
+	const char *dot = strchr(word, '.');
+	uint64_t whole, frac = 0;
+	size_t frac_len = 0, i;
+	int err;
+
+	if (dot) {
+		frac_len = strlen(dot + 1);
+		/* "1." and ".5" are typos more often than numbers. */
+		if (!frac_len || frac_len > 3 || dot == word)
+			return -EINVAL;
+		err = parse_uint_span(dot + 1, frac_len, 0, UINT64_MAX, &frac);
+		if (err)
+			return -EINVAL;
+		for (i = frac_len; i < 3; i++)
+			frac *= 10;
+	}
+	err = parse_uint_span(word, dot ? (size_t)(dot - word) : strlen(word),
+			      0, UINT64_MAX, &whole);
+	if (err)
+		return err;
+	if (frac > ms_max || whole > (ms_max - frac) / 1000)
+		return -ERANGE;
+	*ms = whole * 1000 + frac;
+	return 0;
+}
+
+bool kn_ifname_valid(const char *name)
+{
+	size_t len = strlen(name);
+
+	if (!len || len >= IF_NAMESIZE || !strcmp(name, ".") || !strcmp(name, ".."))
+		return false;
+	return !strpbrk(name, "/: \t\n\v\f\r");
 }

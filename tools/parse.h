@@ -16,6 +16,7 @@
 #ifndef KN_CTL_PARSE_H
 #define KN_CTL_PARSE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <netinet/in.h>
 
@@ -36,6 +37,14 @@ int kn_parse_ipv4(const char *word, struct in_addr *addr);
 int kn_parse_cidr(const char *word, struct kn_cidr *cidr);
 int kn_parse_port(const char *word, uint16_t *port);
 int kn_parse_port_range(const char *word, struct kn_port_range *range);
+/*
+ * Seconds, whole or with up to three decimals ("300", "1.5", "0.250"), as
+ * milliseconds; -ERANGE when that does not fit ms_max.
+ */
+int kn_parse_seconds_ms(const char *word, uint32_t ms_max, uint32_t *ms);
+
+/* A name the kernel's dev_valid_name() accepts: 1..15 bytes, no '/', ':' or blanks. */
+bool kn_ifname_valid(const char *name);
 
 /* Network byte order mask of a prefix length in 0..32. */
 uint32_t kn_prefix_mask(uint8_t prefix_len);

@@ -18,5 +18,7 @@ int test_summary(void);
 void json_tests(void);
 void ipam_tests(void);
 void pod_tests(void);
+void link_tests(void);
+void fdb_tests(void);
 
 #endif /* KN_CTL_TEST_HARNESS_H */

@@ -316,6 +316,8 @@ static const struct {
 	HELPS("config", TEXT, "config", "set", "--help"),
 	HELPS("config", TEXT, "config", "bogus", "--help"),
 	HELPS("status", TEXT, "-h", "status"),
+	HELPS("fdb", TEXT, "fdb", "show", "--help"),
+	HELPS("link", TEXT, "help", "link"),
 	HELPS(NULL, JSON, "-j", "--help"),
 
 	/* usage errors: exit 2, nothing sent */
@@ -731,7 +733,8 @@ static void test_settings_reply(void)
 /* --- the command tables and help text --- */
 
 static const struct kn_object *const all_objects[] = {
-	&kn_object_version, &kn_object_status, &kn_object_config, &kn_object_pod,
+	&kn_object_version, &kn_object_status, &kn_object_config, &kn_object_link,
+	&kn_object_fdb, &kn_object_pod,
 };
 
 static char *help_text(const struct kn_object *object)
@@ -776,6 +779,9 @@ static void test_tables_and_help(void)
 		  strstr(text, "EXIT STATUS") && strstr(text, "kn-ctl status") &&
 		  strstr(text, "kn-ctl version") &&
 		  strstr(text, "kn-ctl pod add NAME dev BRIDGE [ip A.B.C.D] [mtu N]") &&
+		  strstr(text, "kn-ctl link show [dev KN]") &&
+		  strstr(text, "kn-ctl link set dev KN [ageing SECS] [fdb-max N]") &&
+		  strstr(text, "kn-ctl fdb show dev KN") &&
 		  strstr(text, "--state-dir DIR") && strstr(text, "KN_STATE_DIR"),
 		  "global help lists the synopsis, every command and the exit statuses");
 	free(text);
@@ -797,5 +803,7 @@ int main(void)
 	json_tests();
 	ipam_tests();
 	pod_tests();
+	link_tests();
+	fdb_tests();
 	return test_summary();
 }
