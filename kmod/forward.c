@@ -11,8 +11,9 @@
  *   - unicast to the ingress port device's own address: left to that device;
  *   - unicast to a learned address: out of that port, unless it is the
  *     ingress port (a frame never leaves by the port it came in on);
- *   - unknown unicast: flooded like broadcast, but not sent up unless the
- *     device is promiscuous (tcpdump on kn0).
+ *   - unknown unicast: flooded like broadcast, but not sent up;
+ *   - with the device promiscuous (tcpdump on kn0), a copy of every frame
+ *     from a port goes up too, as on the Linux bridge.
  *
  * Everything here runs under rcu_read_lock() with BHs off, and every frame
  * that is not delivered is counted under one KN_DROP_A_* reason.
@@ -39,15 +40,16 @@ static bool kn_port_up(const struct kn_port *p)
 }
 
 /*
- * Sends @skb, whose data starts after its Ethernet header, out of @to.
- * @tx: the host sent it through the kn device (else it came in on a port).
+ * Sends @skb, whose data starts after its Ethernet header, out of @to;
+ * returns whether it went.  @tx: the host sent it through the kn device
+ * (else it came in on a port).
  */
-static void kn_deliver(struct kn_bridge *br, const struct kn_port *to,
+static bool kn_deliver(struct kn_bridge *br, const struct kn_port *to,
 		       struct sk_buff *skb, bool tx)
 {
 	if (unlikely(!kn_port_up(to))) {
 		kn_drop(br, skb, KN_DROP_A_PORT_DOWN, tx);
-		return;
+		return false;
 	}
 	skb->dev = to->dev;
 	if (!tx)
@@ -55,22 +57,24 @@ static void kn_deliver(struct kn_bridge *br, const struct kn_port *to,
 	skb_push(skb, ETH_HLEN);
 	if (unlikely(!is_skb_forwardable(to->dev, skb))) {
 		kn_drop(br, skb, KN_DROP_A_TOO_BIG, tx);
-		return;
+		return false;
 	}
 	skb_clear_tstamp(skb);
 	dev_queue_xmit(skb);
+	return true;
 }
 
-static void kn_deliver_copy(struct kn_bridge *br, const struct kn_port *to,
+/* As kn_deliver(), with a copy: @skb stays the caller's. */
+static bool kn_deliver_copy(struct kn_bridge *br, const struct kn_port *to,
 			    struct sk_buff *skb, bool tx)
 {
 	struct sk_buff *copy = skb_clone(skb, GFP_ATOMIC);
 
 	if (unlikely(!copy)) {
 		kn_bridge_count_drop(br, KN_DROP_A_NOMEM, tx);
-		return;
+		return false;
 	}
-	kn_deliver(br, to, copy, tx);
+	return kn_deliver(br, to, copy, tx);
 }
 
 /*
@@ -155,8 +159,13 @@ rx_handler_result_t kn_forward_ingress(struct kn_bridge *br,
 			kn_drop(br, skb, KN_DROP_A_HAIRPIN, false);
 			return RX_HANDLER_CONSUMED;
 		}
-		kn_bridge_count(br, KN_STAT_FORWARDED, 0, 0);
-		kn_deliver(br, to, skb, false);
+		if (unlikely(dev->flags & IFF_PROMISC)) {
+			if (kn_deliver_copy(br, to, skb, false))
+				kn_bridge_count(br, KN_STAT_FORWARDED, 0, 0);
+			goto up;
+		}
+		if (kn_deliver(br, to, skb, false))
+			kn_bridge_count(br, KN_STAT_FORWARDED, 0, 0);
 		return RX_HANDLER_CONSUMED;
 	}
 	if (unlikely(dev->flags & IFF_PROMISC)) {
@@ -200,8 +209,8 @@ netdev_tx_t kn_forward_xmit(struct kn_bridge *br, struct sk_buff *skb)
 			kn_drop(br, skb, KN_DROP_A_NO_DEST, true);
 		} else if (f) {
 			to = rcu_dereference(f->port);
-			kn_bridge_count(br, KN_STAT_FORWARDED, 0, 0);
-			kn_deliver(br, to, skb, true);
+			if (kn_deliver(br, to, skb, true))
+				kn_bridge_count(br, KN_STAT_FORWARDED, 0, 0);
 		} else {
 			kn_flood(br, skb, NULL, false, true);
 		}

@@ -43,7 +43,7 @@
  *             Default KN_CONNTRACK_MAX_DEFAULT.
  *   Reply:    none (an ack).
  *
- * kn devices (issue 3): `ip link add NAME type kn` makes a virtual Ethernet
+ * kn devices: `ip link add NAME type kn` makes a virtual Ethernet
  * bridge (the node's pod bridge, conventionally "kn0"); `ip link set DEV
  * master NAME` attaches a port.  The commands below name one kn device of the
  * namespace with KN_A_IFINDEX (u32) or KN_A_IFNAME (string, < IFNAMSIZ), not
@@ -96,7 +96,9 @@
  *                             the host's stack
  *             The dump may span several reads; when the table changed
  *             between two of them, the messages after the change carry
- *             NLM_F_DUMP_INTR and the dump should be repeated.
+ *             NLM_F_DUMP_INTR and the dump should be repeated.  A request
+ *             naming no kn device is answered by an NLMSG_DONE carrying the
+ *             errno and the message, as is a device deleted mid-dump.
  */
 #ifndef _UAPI_KN_H
 #define _UAPI_KN_H

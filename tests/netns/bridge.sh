@@ -248,19 +248,36 @@ expect_eq "kn0 local" "$(fdb_port "$kn0_mac")" local
 expect_eq "one message per entry" "$(fdb_count)" 4
 expect_eq "learned entries" "$(get fdb_entries)" 3
 expect_match "age in ms" "${FDB[0]}" '"age_ms": [0-9]+'
+if [ -x "$KN_CTL" ]; then
+	out=$(ip netns exec "$node" "$KN_CTL" fdb show dev kn0)
+	printf '    %s\n' "$out" >&2
+	expect_match "kn-ctl fdb show" "$out" "${pod_mac[1]} +veth2 "
+fi
 
-### it switches: once learned, pod1 <-> pod2 unicast never reaches pod3
+### it switches: once learned, pod1 <-> pod2 unicast never reaches pod3,
+### while tcpdump on kn0 (promiscuous) sees it all
 fwd_before=$(get forwarded)
-: > "$tmp/tcpdump.log"
-ip netns exec "${pods[2]}" timeout 60 tcpdump -n -i eth0 -w "$tmp/pod3.pcap" 2> "$tmp/tcpdump.log" &
-dump_pid=$!
-tcpdump_up() { [[ $(< "$tmp/tcpdump.log") == *"listening on"* ]]; }
-wait_for 60 tcpdump_up || fail "tcpdump did not start"
+pair="icmp and host ${ips[0]} and host ${ips[1]}"
+# capture NS DEV NAME TCPDUMP-ARGS...: tcpdump in the background into
+# $tmp/NAME.pcap; returns once it listens
+capture() {
+	local ns=$1 dev=$2 name=$3
+	shift 3
+	: > "$tmp/$name.log"
+	ip netns exec "$ns" timeout 60 tcpdump -n -U -i "$dev" -w "$tmp/$name.pcap" "$@" 2> "$tmp/$name.log" &
+	capture_pid=$!
+	capturing() { [[ $(< "$tmp/$name.log") == *"listening on"* ]]; }
+	wait_for 60 capturing || fail "tcpdump on $dev did not start"
+}
+capture "${pods[2]}" eth0 pod3
+pod3_pid=$capture_pid
+capture "$node" kn0 kn0 -c 40 "$pair"
 ping_from "${pods[0]}" "${ips[1]}" 20
-kill $dump_pid || :
-wait $dump_pid || :
-seen=$(tcpdump -n -r "$tmp/pod3.pcap" "icmp and host ${ips[0]} and host ${ips[1]}" 2> /dev/null)
-expect_eq "pod3 saw none of pod1 <-> pod2" "$seen" ""
+wait $capture_pid || fail "tcpdump on kn0 did not see pod1 <-> pod2's 40 ICMP packets"
+echo "ok: tcpdump on kn0 saw pod1 <-> pod2's 40 ICMP packets" >&2
+kill $pod3_pid || :
+wait $pod3_pid || :
+expect_eq "pod3 saw none of them" "$(tcpdump -n -r "$tmp/pod3.pcap" "$pair" 2> /dev/null)" ""
 fwd=$(($(get forwarded) - fwd_before))
 [ "$fwd" -ge 40 ] || fail "kn0 forwarded $fwd frames for 20 pings"
 echo "ok: kn0 forwarded $fwd frames for 20 pings" >&2
@@ -440,7 +457,8 @@ eth0_gone() { ! ip -n "${pods[0]}" link show eth0 > /dev/null 2>&1; }
 wait_for 60 eth0_gone || fail "pod1's eth0 outlived kn-node"
 echo "ok: kn-node is gone with its kn devices and ports" >&2
 
-### rmmod with a kn device, ports and traffic; then back for the next test
+### rmmod with a kn device, ports and traffic; then back for the next test,
+### by `ip link add ... type kn` itself when modprobe can find kn
 node=kn-node2
 netns_add "$node"
 create_kn0
@@ -451,6 +469,12 @@ kn_unload
 stop_streams
 lnk "$node" veth1
 expect_eq "rmmod released the ports" "$(jstr master)" none
-kn_load
+if modprobe -n -q kn; then
+	pp ip -n "$node" link add kn7 type kn
+	grep -q '^kn ' /proc/modules || fail "ip link add type kn did not load kn"
+	echo "ok: ip link add type kn loaded kn" >&2
+else
+	kn_load
+fi
 
 echo "bridge: all checks passed"
