@@ -145,11 +145,19 @@ static int kn_dev_init(struct net_device *dev)
 	err = kn_fdb_add_local(&br->fdb, dev->dev_addr, jiffies);
 	if (err)
 		goto err_fdb;
+	err = kn_nodes_init(&br->nodes);
+	if (err)
+		goto err_fdb;
+	err = gro_cells_init(&br->gro_cells, dev);
+	if (err)
+		goto err_nodes;
 
 	atomic_inc(&kn_net(dev_net(dev))->links);
 	netdev_dbg(dev, "kn device created\n");
 	return 0;
 
+err_nodes:
+	kn_nodes_uninit(&br->nodes);
 err_fdb:
 	kn_fdb_uninit(&br->fdb);
 err_stats:
@@ -169,6 +177,11 @@ static void kn_dev_uninit(struct net_device *dev)
 	/* dellink detached them, unless registration itself failed */
 	kn_port_del_all(br);
 	cancel_delayed_work_sync(&br->gc_work);
+	/* closed, unlisted, and past a grace period: no reader is left */
+	if (rtnl_dereference(br->overlay))
+		kn_overlay_del(br, NULL);
+	kn_nodes_uninit(&br->nodes);
+	gro_cells_destroy(&br->gro_cells);
 	atomic_dec(&kn_net(dev_net(dev))->links);
 }
 
@@ -309,6 +322,8 @@ static void kn_dev_setup(struct net_device *dev)
 	/* xmit pulls the Ethernet header: an skb cannot be sent twice */
 	dev->priv_flags &= ~IFF_TX_SKB_SHARING;
 	dev->priv_flags |= IFF_NO_QUEUE;
+	/* the overlay updates the inner route's PMTU and sends ICMP from it */
+	netif_keep_dst(dev);
 	dev->features = KN_FEATURES;
 	dev->hw_features = KN_FEATURES;
 	dev->vlan_features = KN_FEATURES;

@@ -5,9 +5,12 @@
 #include <linux/netdevice.h>
 #include <linux/u64_stats_sync.h>
 #include <linux/workqueue.h>
+#include <net/gro_cells.h>
 
 #include "uapi/kn.h"
 #include "fdb.h"
+#include "nodes.h"
+#include "overlay.h"
 
 #define KN_LINK_KIND "kn"
 
@@ -38,6 +41,12 @@
  *
  * Counters are per CPU and only ever written with BHs off.
  *
+ * The overlay (overlay.c) and the node table (nodes.c) change under RTNL
+ * too (KN_CMD_SET_OVERLAY, KN_CMD_NEW_NODE...); @overlay is published
+ * whole under RCU, and the packet path reads both under rcu_read_lock().
+ * The overlay's socket is closed only after a grace period has passed
+ * since it was unpublished, and before the device goes.
+ *
  * Lock order: RTNL, then the FDB lock.  kn_net.config_lock is not taken by
  * any of this.
  */
@@ -50,6 +59,9 @@ struct kn_bridge {
 	struct kn_fdb fdb;
 	struct delayed_work gc_work;	/* FDB ageing, runs while up */
 	struct kn_bridge_stats __percpu *stats;
+	struct kn_overlay __rcu *overlay;	/* NULL: none; RTNL to change */
+	struct kn_nodes nodes;			/* RTNL to change */
+	struct gro_cells gro_cells;		/* decapsulated packets go up here */
 };
 
 /* Per-CPU counters; see ndo_get_stats64 and KN_A_LINK_STATS. */
@@ -63,6 +75,8 @@ enum kn_stat {
 	KN_STAT_FORWARDED,
 	KN_STAT_FLOODED,
 	KN_STAT_FDB_FULL,
+	KN_STAT_ENCAP,		/* frames sent to a node over the overlay */
+	KN_STAT_DECAP,		/* frames received from the overlay */
 	KN_STAT_DROP,		/* + enum kn_drop_attr: drops by reason */
 	__KN_STAT_LAST = KN_STAT_DROP + KN_DROP_A_MAX + 1
 };

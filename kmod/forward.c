@@ -7,7 +7,9 @@
  *   - learn the source address of a frame from a port;
  *   - broadcast and multicast: a copy to every port but the ingress one,
  *     and one up the host's stack (frames from ports only);
- *   - unicast to the device's own address: up the host's stack;
+ *   - unicast to the device's own address: up the host's stack, or, sent
+ *     by the host, IPv4 routed to another node's pods: over the overlay
+ *     (overlay.c);
  *   - unicast to the ingress port device's own address: left to that device;
  *   - unicast to a learned address: out of that port, unless it is the
  *     ingress port (a frame never leaves by the port it came in on);
@@ -25,6 +27,7 @@
 
 #include "bridge.h"
 #include "forward.h"
+#include "overlay.h"
 #include "port.h"
 
 static void kn_drop(struct kn_bridge *br, struct sk_buff *skb,
@@ -204,8 +207,12 @@ netdev_tx_t kn_forward_xmit(struct kn_bridge *br, struct sk_buff *skb)
 		kn_flood(br, skb, NULL, false, true);
 	} else {
 		f = kn_fdb_lookup(&br->fdb, eth->h_dest);
-		if (f && f->local) {
-			/* to ourselves: the stack routes that through lo */
+		if (f && f->local && eth->h_proto == htons(ETH_P_IP)) {
+			/* routed to a remote pod: see uapi/kn.h, Overlay */
+			skb_push(skb, ETH_HLEN);
+			kn_overlay_xmit(br, skb);
+		} else if (f && f->local) {
+			/* to ourselves otherwise: the stack uses lo for that */
 			kn_drop(br, skb, KN_DROP_A_NO_DEST, true);
 		} else if (f) {
 			to = rcu_dereference(f->port);

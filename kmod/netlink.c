@@ -4,6 +4,7 @@
  * uapi/kn.h documents every command and attribute.
  */
 #include <linux/etherdevice.h>
+#include <linux/inetdevice.h>
 #include <linux/rtnetlink.h>
 #include <net/genetlink.h>
 #include <net/sock.h>
@@ -29,6 +30,24 @@ static const struct nla_policy kn_link_policy[KN_LINK_A_MAX + 1] = {
 	[KN_LINK_A_FDB_MAX] = { .type = NLA_U32 },
 };
 
+/* not const: 6.1's policy points to it without const */
+static struct netlink_range_validation kn_vni_range = {
+	.max = KN_VNI_MAX,
+};
+
+static const struct nla_policy kn_overlay_policy[KN_OVERLAY_A_MAX + 1] = {
+	[KN_OVERLAY_A_LOCAL] = { .type = NLA_BE32 },
+	[KN_OVERLAY_A_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
+	[KN_OVERLAY_A_VNI] = NLA_POLICY_FULL_RANGE(NLA_U32, &kn_vni_range),
+};
+
+static const struct nla_policy kn_node_policy[KN_NODE_A_MAX + 1] = {
+	[KN_NODE_A_PREFIX] = { .type = NLA_BE32 },
+	[KN_NODE_A_PREFIX_LEN] = NLA_POLICY_MAX(NLA_U8, 32),
+	[KN_NODE_A_REMOTE] = { .type = NLA_BE32 },
+	[KN_NODE_A_MAC] = NLA_POLICY_EXACT_LEN(ETH_ALEN),
+};
+
 static const struct nla_policy kn_policy[KN_A_MAX + 1] = {
 	[KN_A_VERSION] = { .type = NLA_REJECT },
 	[KN_A_STATUS] = { .type = NLA_REJECT },
@@ -38,6 +57,8 @@ static const struct nla_policy kn_policy[KN_A_MAX + 1] = {
 	[KN_A_LINK] = NLA_POLICY_NESTED(kn_link_policy),
 	[KN_A_LINK_STATS] = { .type = NLA_REJECT },
 	[KN_A_FDB] = { .type = NLA_REJECT },
+	[KN_A_OVERLAY] = NLA_POLICY_NESTED(kn_overlay_policy),
+	[KN_A_NODE] = NLA_POLICY_NESTED(kn_node_policy),
 };
 
 static struct genl_family kn_genl_family;
@@ -294,6 +315,10 @@ static int kn_put_link(struct sk_buff *skb, struct kn_bridge *br)
 			      KN_LINK_STATS_A_PAD) ||
 	    nla_put_u64_64bit(skb, KN_LINK_STATS_A_FLOODED, t.c[KN_STAT_FLOODED],
 			      KN_LINK_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, KN_LINK_STATS_A_ENCAP, t.c[KN_STAT_ENCAP],
+			      KN_LINK_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, KN_LINK_STATS_A_DECAP, t.c[KN_STAT_DECAP],
+			      KN_LINK_STATS_A_PAD) ||
 	    kn_put_drops(skb, &t))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
@@ -467,6 +492,286 @@ static int kn_get_fdb_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
+/*
+ * The kn device a request names, for a handler that holds RTNL: the device
+ * cannot be unregistered until RTNL is dropped, so it stays valid that long.
+ */
+static struct kn_bridge *kn_nl_bridge_rtnl(struct net *net, struct nlattr **attrs,
+					   struct netlink_ext_ack *extack)
+{
+	struct kn_bridge *br;
+
+	ASSERT_RTNL();
+	rcu_read_lock();
+	br = kn_nl_bridge_rcu(net, attrs, extack);
+	rcu_read_unlock();
+	return br;
+}
+
+/* KN_CMD_GET_OVERLAY's reply.  Called under rcu_read_lock(). */
+static int kn_put_overlay(struct sk_buff *skb, struct kn_bridge *br)
+{
+	const struct kn_overlay *ov = rcu_dereference(br->overlay);
+	struct nlattr *nest;
+
+	if (nla_put_u32(skb, KN_A_IFINDEX, br->dev->ifindex) ||
+	    nla_put_string(skb, KN_A_IFNAME, br->dev->name))
+		return -EMSGSIZE;
+	if (!ov)
+		return 0;
+	nest = nla_nest_start(skb, KN_A_OVERLAY);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_in_addr(skb, KN_OVERLAY_A_LOCAL, ov->local) ||
+	    nla_put_u16(skb, KN_OVERLAY_A_PORT, ntohs(ov->port)) ||
+	    nla_put_u32(skb, KN_OVERLAY_A_VNI, ov->vni))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int kn_get_overlay(struct sk_buff *req, struct genl_info *info)
+{
+	struct net *net = genl_info_net(info);
+	struct kn_bridge *br;
+	struct sk_buff *skb;
+	void *hdr;
+	int err;
+
+	skb = kn_reply_new(info, &hdr);
+	if (!skb)
+		return -ENOMEM;
+	rcu_read_lock();
+	br = kn_nl_bridge_rcu(net, info->attrs, info->extack);
+	err = IS_ERR(br) ? PTR_ERR(br) : kn_put_overlay(skb, br);
+	rcu_read_unlock();
+	if (err) {
+		nlmsg_free(skb);
+		return err;
+	}
+	return kn_reply_send(skb, hdr, info);
+}
+
+static int kn_set_overlay(struct sk_buff *req, struct genl_info *info)
+{
+	struct net *net = genl_info_net(info);
+	struct nlattr *tb[KN_OVERLAY_A_MAX + 1];
+	struct kn_overlay_change change = {};
+	struct kn_bridge *br;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, KN_A_OVERLAY)) {
+		NL_SET_ERR_MSG(info->extack, "no KN_A_OVERLAY settings to change");
+		return -EINVAL;
+	}
+	err = nla_parse_nested(tb, KN_OVERLAY_A_MAX, info->attrs[KN_A_OVERLAY],
+			       kn_overlay_policy, info->extack);
+	if (err)
+		return err;
+	if (tb[KN_OVERLAY_A_LOCAL]) {
+		change.has_local = true;
+		change.local = nla_get_in_addr(tb[KN_OVERLAY_A_LOCAL]);
+		if (ipv4_is_zeronet(change.local) || ipv4_is_multicast(change.local) ||
+		    ipv4_is_lbcast(change.local) || ipv4_is_loopback(change.local)) {
+			NL_SET_ERR_MSG_ATTR(info->extack, tb[KN_OVERLAY_A_LOCAL],
+					    "the local VTEP address must be a unicast IPv4 address");
+			return -EINVAL;
+		}
+	}
+	if (tb[KN_OVERLAY_A_PORT]) {
+		change.has_port = true;
+		change.port = nla_get_u16(tb[KN_OVERLAY_A_PORT]);
+	}
+	if (tb[KN_OVERLAY_A_VNI]) {
+		change.has_vni = true;
+		change.vni = nla_get_u32(tb[KN_OVERLAY_A_VNI]);
+	}
+
+	rtnl_lock();
+	br = kn_nl_bridge_rtnl(net, info->attrs, info->extack);
+	err = IS_ERR(br) ? PTR_ERR(br) : kn_overlay_set(br, &change, info->extack);
+	rtnl_unlock();
+	return err;
+}
+
+static int kn_del_overlay(struct sk_buff *req, struct genl_info *info)
+{
+	struct net *net = genl_info_net(info);
+	struct kn_bridge *br;
+	int err;
+
+	rtnl_lock();
+	br = kn_nl_bridge_rtnl(net, info->attrs, info->extack);
+	err = IS_ERR(br) ? PTR_ERR(br) : kn_overlay_del(br, info->extack);
+	rtnl_unlock();
+	return err;
+}
+
+/* The KN_A_NODE nest of a request, parsed into @cfg; @full: all of it. */
+static int kn_nl_parse_node(struct genl_info *info, struct kn_node_config *cfg,
+			    bool full)
+{
+	struct nlattr *tb[KN_NODE_A_MAX + 1];
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, KN_A_NODE)) {
+		NL_SET_ERR_MSG(info->extack, "no KN_A_NODE in the request");
+		return -EINVAL;
+	}
+	err = nla_parse_nested(tb, KN_NODE_A_MAX, info->attrs[KN_A_NODE],
+			       kn_node_policy, info->extack);
+	if (err)
+		return err;
+	if (NL_REQ_ATTR_CHECK(info->extack, info->attrs[KN_A_NODE], tb,
+			      KN_NODE_A_PREFIX) ||
+	    NL_REQ_ATTR_CHECK(info->extack, info->attrs[KN_A_NODE], tb,
+			      KN_NODE_A_PREFIX_LEN)) {
+		NL_SET_ERR_MSG(info->extack, "a node needs its prefix and prefix length");
+		return -EINVAL;
+	}
+	cfg->prefix = nla_get_in_addr(tb[KN_NODE_A_PREFIX]);
+	cfg->len = nla_get_u8(tb[KN_NODE_A_PREFIX_LEN]);
+	if (!full)
+		return 0;
+	if (NL_REQ_ATTR_CHECK(info->extack, info->attrs[KN_A_NODE], tb,
+			      KN_NODE_A_REMOTE)) {
+		NL_SET_ERR_MSG(info->extack, "a node needs its underlay address");
+		return -EINVAL;
+	}
+	cfg->remote = nla_get_in_addr(tb[KN_NODE_A_REMOTE]);
+	if (tb[KN_NODE_A_MAC]) {
+		cfg->mac_set = true;
+		memcpy(cfg->mac, nla_data(tb[KN_NODE_A_MAC]), ETH_ALEN);
+	}
+	err = kn_node_config_check(cfg, info->extack);
+	if (err)
+		NL_SET_BAD_ATTR(info->extack, info->attrs[KN_A_NODE]);
+	return err;
+}
+
+static int kn_new_node(struct sk_buff *req, struct genl_info *info)
+{
+	bool replace = info->nlhdr->nlmsg_flags & NLM_F_REPLACE;
+	struct net *net = genl_info_net(info);
+	struct kn_node_config cfg = {};
+	struct kn_bridge *br;
+	int err;
+
+	err = kn_nl_parse_node(info, &cfg, true);
+	if (err)
+		return err;
+	rtnl_lock();
+	br = kn_nl_bridge_rtnl(net, info->attrs, info->extack);
+	err = IS_ERR(br) ? PTR_ERR(br) :
+	      kn_nodes_add(&br->nodes, &cfg, replace, info->extack);
+	rtnl_unlock();
+	return err;
+}
+
+static int kn_del_node(struct sk_buff *req, struct genl_info *info)
+{
+	struct net *net = genl_info_net(info);
+	struct kn_node_config cfg = {};
+	struct kn_bridge *br;
+	int err;
+
+	err = kn_nl_parse_node(info, &cfg, false);
+	if (err)
+		return err;
+	if (cfg.prefix & ~inet_make_mask(cfg.len)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[KN_A_NODE],
+				    "node prefix has host bits set");
+		return -EINVAL;
+	}
+	rtnl_lock();
+	br = kn_nl_bridge_rtnl(net, info->attrs, info->extack);
+	err = IS_ERR(br) ? PTR_ERR(br) :
+	      kn_nodes_del(&br->nodes, cfg.prefix, cfg.len, info->extack);
+	rtnl_unlock();
+	return err;
+}
+
+/*
+ * KN_CMD_GET_NODE dump state in cb->args: [0] the kn device's ifindex (0
+ * until the first call has checked the request), [1] how many entries were
+ * sent.  cb->seq carries the table's generation, as for the FDB dump.
+ */
+enum { KN_NODE_DUMP_IFINDEX, KN_NODE_DUMP_INDEX };
+
+static int kn_put_node(struct sk_buff *skb, struct netlink_callback *cb,
+		       const struct kn_bridge *br, const struct kn_node *node)
+{
+	struct nlattr *nest;
+	void *hdr;
+
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &kn_genl_family, NLM_F_MULTI, KN_CMD_GET_NODE);
+	if (!hdr)
+		return -EMSGSIZE;
+	genl_dump_check_consistent(cb, hdr);
+	if (nla_put_u32(skb, KN_A_IFINDEX, br->dev->ifindex))
+		goto cancel;
+	nest = nla_nest_start(skb, KN_A_NODE);
+	if (!nest)
+		goto cancel;
+	if (nla_put_in_addr(skb, KN_NODE_A_PREFIX, node->key.prefix) ||
+	    nla_put_u8(skb, KN_NODE_A_PREFIX_LEN, node->key.len) ||
+	    nla_put_in_addr(skb, KN_NODE_A_REMOTE, node->remote) ||
+	    nla_put(skb, KN_NODE_A_MAC, ETH_ALEN, node->mac))
+		goto cancel;
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+	return 0;
+
+cancel:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+static int kn_get_node_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	unsigned long index = 0, start = cb->args[KN_NODE_DUMP_INDEX];
+	struct net *net = sock_net(skb->sk);
+	struct net_device *dev;
+	struct kn_bridge *br;
+	struct kn_node *node;
+	int err = 0;
+
+	rcu_read_lock();
+	if (!cb->args[KN_NODE_DUMP_IFINDEX]) {
+		br = kn_nl_bridge_rcu(net, kn_compat_dump_attrs(cb), cb->extack);
+		if (IS_ERR(br)) {
+			rcu_read_unlock();
+			return PTR_ERR(br);
+		}
+		cb->args[KN_NODE_DUMP_IFINDEX] = br->dev->ifindex;
+	} else {
+		dev = dev_get_by_index_rcu(net, cb->args[KN_NODE_DUMP_IFINDEX]);
+		br = dev ? kn_bridge_from_dev(dev) : NULL;
+		if (!br) {
+			rcu_read_unlock();
+			NL_SET_ERR_MSG(cb->extack, "the kn device went away during the dump");
+			return -ENODEV;
+		}
+	}
+	cb->seq = kn_nodes_gen(&br->nodes);
+	list_for_each_entry_rcu(node, &br->nodes.list, list) {
+		if (index++ < start)
+			continue;
+		err = kn_put_node(skb, cb, br, node);
+		if (err) {
+			index--;
+			break;
+		}
+	}
+	rcu_read_unlock();
+
+	cb->args[KN_NODE_DUMP_INDEX] = index;
+	if (err && !skb->len)
+		return err;
+	return skb->len;
+}
+
 static const struct genl_ops kn_genl_ops[] = {
 	{
 		.cmd = KN_CMD_GET_STATUS,
@@ -494,6 +799,34 @@ static const struct genl_ops kn_genl_ops[] = {
 		.cmd = KN_CMD_GET_FDB,
 		.dumpit = kn_get_fdb_dump,
 	},
+	{
+		.cmd = KN_CMD_GET_OVERLAY,
+		.doit = kn_get_overlay,
+	},
+	{
+		.cmd = KN_CMD_SET_OVERLAY,
+		.doit = kn_set_overlay,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = KN_CMD_DEL_OVERLAY,
+		.doit = kn_del_overlay,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = KN_CMD_NEW_NODE,
+		.doit = kn_new_node,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = KN_CMD_DEL_NODE,
+		.doit = kn_del_node,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = KN_CMD_GET_NODE,
+		.dumpit = kn_get_node_dump,
+	},
 };
 
 static struct genl_family kn_genl_family __ro_after_init = {
@@ -505,7 +838,8 @@ static struct genl_family kn_genl_family __ro_after_init = {
 	.parallel_ops = true,
 	.ops = kn_genl_ops,
 	.n_ops = ARRAY_SIZE(kn_genl_ops),
-	.resv_start_op = KN_CMD_MAX + 1,
+	/* strict: reserved header fields checked on every command */
+	.resv_start_op = 0,
 	.module = THIS_MODULE,
 };
 

@@ -99,6 +99,76 @@
  *             NLM_F_DUMP_INTR and the dump should be repeated.  A request
  *             naming no kn device is answered by an NLMSG_DONE carrying the
  *             errno and the message, as is a device deleted mid-dump.
+ *
+ * Overlay (VXLAN, RFC 7348).  Each node owns a subnet of the cluster's Pod
+ * CIDR.  A kn device with an overlay encapsulates what the host routes
+ * through it towards another node's pod subnet in VXLAN over UDP, and
+ * decapsulates what arrives on its UDP port and hands it up the host's
+ * stack, which routes it to the pod.  The wire format is Linux's vxlan
+ * driver's and flannel's: outer IPv4 + UDP (checksum zero) + 8-byte VXLAN
+ * header with only the I flag, an inner Ethernet frame carrying IPv4.
+ *
+ * Routing is at L3, as flannel does it: for each remote node kn-ctl installs
+ * the route "PREFIX via NETWORK dev kn0 onlink" and a permanent neighbour
+ * NETWORK -> kn0's own address, so the host sends remote pods' packets to
+ * kn0's own MAC; kn0 looks the destination IPv4 address up in its node table
+ * (longest prefix) and sends the frame to that node.  Nothing answers ARP
+ * for remote pods and no frame crosses the overlay but IPv4 unicast.
+ *
+ * KN_CMD_GET_OVERLAY
+ *   Request:  KN_A_IFINDEX or KN_A_IFNAME.
+ *   Reply:    KN_A_IFINDEX, KN_A_IFNAME, and KN_A_OVERLAY (nest of
+ *             KN_OVERLAY_A_*, every setting present) when one is set;
+ *             without it the device has no overlay.
+ *
+ * KN_CMD_SET_OVERLAY (admin)
+ *   Request:  KN_A_IFINDEX or KN_A_IFNAME, and KN_A_OVERLAY, a nest of:
+ *       KN_OVERLAY_A_LOCAL  be32, this node's underlay address (the VTEP):
+ *             the source of every encapsulated packet.  Unicast; required
+ *             when the device has no overlay yet.
+ *       KN_OVERLAY_A_PORT   u16 (1..65535), the UDP port kn listens on and
+ *             sends to.  Default KN_OVERLAY_PORT_DEFAULT (flannel's 8472;
+ *             IANA's 4789 works too).  Two kn devices of one namespace
+ *             cannot share a port (EADDRINUSE).
+ *       KN_OVERLAY_A_VNI    u32 (0..KN_VNI_MAX), the VXLAN network
+ *             identifier sent and the only one accepted.  Default 1.
+ *             Absent attributes keep their value (or default).  A new port
+ *             opens a new socket before the old one closes: a failure
+ *             changes nothing.
+ *   Reply:    none (an ack).
+ *
+ * KN_CMD_DEL_OVERLAY (admin)
+ *   Request:  KN_A_IFINDEX or KN_A_IFNAME.  Closes the socket; ENOENT when
+ *             the device has no overlay.  The node table stays.
+ *
+ * KN_CMD_NEW_NODE (admin)
+ *   Request:  KN_A_IFINDEX or KN_A_IFNAME, and KN_A_NODE, a nest of:
+ *       KN_NODE_A_PREFIX      be32  \ the remote node's pod subnet; no host
+ *       KN_NODE_A_PREFIX_LEN  u8 (0..32) / bits may be set.
+ *       KN_NODE_A_REMOTE      be32, that node's underlay address (unicast).
+ *       KN_NODE_A_MAC         6 bytes, optional: the inner destination MAC
+ *             the remote VTEP expects (a Linux vxlan device's address, for
+ *             a flannel node).  Without it kn sends one derived from
+ *             REMOTE (see KN_NODE_MAC_DERIVED_0); a kn node accepts any.
+ *             The same prefix twice is EEXIST, unless the request has
+ *             NLM_F_REPLACE, which replaces the entry atomically.  Prefixes
+ *             may overlap; the longest match wins.  At most KN_NODES_MAX
+ *             entries per device (ENOSPC).
+ *   Reply:    none (an ack).
+ *
+ * KN_CMD_DEL_NODE (admin)
+ *   Request:  KN_A_IFINDEX or KN_A_IFNAME, and KN_A_NODE with PREFIX and
+ *             PREFIX_LEN.  ENOENT when there is no such entry.
+ *
+ * KN_CMD_GET_NODE (dump)
+ *   Request:  KN_A_IFINDEX or KN_A_IFNAME.
+ *   Reply:    one message per entry with KN_A_IFINDEX and KN_A_NODE (every
+ *             attribute, KN_NODE_A_MAC being the one sent), resumable and
+ *             flagged NLM_F_DUMP_INTR as the FDB dump is.
+ *
+ * Encapsulation and decapsulation counters are in KN_A_LINK_STATS
+ * (KN_LINK_STATS_A_ENCAP, _DECAP, packets) and the drops in its
+ * KN_DROP_A_* nest.
  */
 #ifndef _UAPI_KN_H
 #define _UAPI_KN_H
@@ -119,6 +189,18 @@
 #define KN_FDB_MAX_MAX			65536
 #define KN_FDB_MAX_DEFAULT		8192
 
+#define KN_OVERLAY_PORT_DEFAULT		8472
+#define KN_VNI_DEFAULT			1
+#define KN_VNI_MAX			0x00ffffff
+#define KN_NODES_MAX			65536
+/*
+ * The inner destination MAC sent to a node whose VTEP MAC is not configured:
+ * these two bytes (a locally administered unicast prefix) followed by the
+ * node's underlay IPv4 address, 0e:6b:c0:a8:00:02 for 192.168.0.2.
+ */
+#define KN_NODE_MAC_DERIVED_0		0x0e
+#define KN_NODE_MAC_DERIVED_1		0x6b
+
 enum kn_cmd {
 	KN_CMD_UNSPEC,
 	KN_CMD_GET_STATUS,
@@ -127,6 +209,12 @@ enum kn_cmd {
 	KN_CMD_GET_LINK,
 	KN_CMD_SET_LINK,
 	KN_CMD_GET_FDB,
+	KN_CMD_GET_OVERLAY,
+	KN_CMD_SET_OVERLAY,
+	KN_CMD_DEL_OVERLAY,
+	KN_CMD_NEW_NODE,
+	KN_CMD_DEL_NODE,
+	KN_CMD_GET_NODE,
 	__KN_CMD_MAX
 };
 
@@ -142,6 +230,8 @@ enum kn_attr {
 	KN_A_LINK,
 	KN_A_LINK_STATS,
 	KN_A_FDB,
+	KN_A_OVERLAY,
+	KN_A_NODE,
 	__KN_A_LAST
 };
 
@@ -187,6 +277,8 @@ enum kn_link_stats_attr {
 	KN_LINK_STATS_A_FORWARDED,
 	KN_LINK_STATS_A_FLOODED,
 	KN_LINK_STATS_A_DROPS,
+	KN_LINK_STATS_A_ENCAP,
+	KN_LINK_STATS_A_DECAP,
 	__KN_LINK_STATS_A_LAST
 };
 
@@ -210,6 +302,17 @@ enum kn_drop_attr {
 	KN_DROP_A_NO_DEST,	/* nowhere to send it: no other port is up */
 	KN_DROP_A_NOMEM,	/* no memory to copy or unshare the frame */
 	KN_DROP_A_RUNT,		/* the host sent less than an Ethernet header */
+	KN_DROP_A_NO_NODE,	/* routed to kn0 but no node's prefix matches */
+	KN_DROP_A_NO_OVERLAY,	/* a node matches but no overlay is set */
+	KN_DROP_A_UNDERLAY,	/* no underlay route to the node, or it loops
+				 * back through the kn device
+				 */
+	KN_DROP_A_VXLAN_SHORT,	/* shorter than the VXLAN + Ethernet headers */
+	KN_DROP_A_VXLAN_FLAGS,	/* I flag clear or reserved bits set */
+	KN_DROP_A_VXLAN_VNI,	/* a VNI other than the overlay's */
+	KN_DROP_A_VXLAN_INNER,	/* inner frame not IPv4 unicast from a valid
+				 * source address
+				 */
 	__KN_DROP_A_LAST
 };
 
@@ -226,6 +329,27 @@ enum kn_fdb_attr {
 };
 
 #define KN_FDB_A_MAX (__KN_FDB_A_LAST - 1)
+
+enum kn_overlay_attr {
+	KN_OVERLAY_A_UNSPEC,
+	KN_OVERLAY_A_LOCAL,
+	KN_OVERLAY_A_PORT,
+	KN_OVERLAY_A_VNI,
+	__KN_OVERLAY_A_LAST
+};
+
+#define KN_OVERLAY_A_MAX (__KN_OVERLAY_A_LAST - 1)
+
+enum kn_node_attr {
+	KN_NODE_A_UNSPEC,
+	KN_NODE_A_PREFIX,
+	KN_NODE_A_PREFIX_LEN,
+	KN_NODE_A_REMOTE,
+	KN_NODE_A_MAC,
+	__KN_NODE_A_LAST
+};
+
+#define KN_NODE_A_MAX (__KN_NODE_A_LAST - 1)
 
 enum kn_fdb_flag {
 	KN_FDB_F_LOCAL = 1U << 0,

@@ -93,21 +93,28 @@ def request(sock, family, cmd, payload, seq, dump=False):
 # uapi/kn.h, as far as replies need naming: nest -> {type: (name, kind)}
 U32, U64, STR = "u32", "u64", "str"
 DROPS = ["unspec", "pad", "link_down", "bad_src", "own_src", "hairpin",
-         "port_down", "too_big", "no_dest", "nomem", "runt"]
+         "port_down", "too_big", "no_dest", "nomem", "runt", "no_node",
+         "no_overlay", "underlay", "vxlan_short", "vxlan_flags", "vxlan_vni",
+         "vxlan_inner"]
 SCHEMA = {
     "top": {1: ("version", STR), 2: ("status", "status"), 3: ("settings", "settings"),
             4: ("ifindex", U32), 5: ("ifname", STR), 6: ("link", "link"),
-            7: ("link_stats", "link_stats"), 8: ("fdb", "fdb")},
+            7: ("link_stats", "link_stats"), 8: ("fdb", "fdb"),
+            9: ("overlay", "overlay"), 10: ("node", "node")},
     "status": {1: ("netns_cookie", U64), 2: ("links", U32)},
     "settings": {1: ("cluster_cidr_addr", "be32"), 2: ("cluster_cidr_prefix", "u8"),
                  3: ("nodeport_min", "u16"), 4: ("nodeport_max", "u16"),
                  5: ("conntrack_max", U32)},
     "link": {1: ("ageing_time_ms", U32), 2: ("fdb_max", U32)},
     "link_stats": {2: ("ports", U32), 3: ("fdb_entries", U32), 4: ("fdb_full", U64),
-                   5: ("forwarded", U64), 6: ("flooded", U64), 7: ("drops", "drops")},
+                   5: ("forwarded", U64), 6: ("flooded", U64), 7: ("drops", "drops"),
+                   8: ("encap", U64), 9: ("decap", U64)},
     "drops": {i: (name, U64) for i, name in enumerate(DROPS) if i > 1},
     "fdb": {1: ("mac", "mac"), 2: ("port_ifindex", U32), 3: ("port_name", STR),
             4: ("age_ms", U32), 5: ("flags", U32)},
+    "overlay": {1: ("local", "ipv4"), 2: ("port", "u16"), 3: ("vni", U32)},
+    "node": {1: ("prefix", "ipv4"), 2: ("prefix_len", "u8"), 3: ("remote", "ipv4"),
+             4: ("mac", "mac")},
 }
 FORMATS = {"u8": "=B", "u16": "=H", "u32": "=I", "u64": "=Q", "be32": ">I"}
 
@@ -122,6 +129,8 @@ def decode(buf, nest="top"):
             out[name] = struct.unpack(FORMATS[typ], value)[0]
         elif typ == STR:
             out[name] = value.rstrip(b"\0").decode()
+        elif typ == "ipv4":
+            out[name] = ".".join(str(b) for b in value)
         elif typ == "mac":
             out[name] = ":".join(f"{b:02x}" for b in value)
         else:
