@@ -29,7 +29,7 @@ void kn_dev_put_attr(struct nlmsghdr *nlh, const char *dev)
 	mnl_attr_put_strz(nlh, KN_A_IFNAME, dev);
 }
 
-static int parse_dev(struct kn_invocation *inv, const char *what, const char **dev,
+int kn_ctl_parse_dev(struct kn_invocation *inv, const char *what, const char **dev,
 		     const char *value)
 {
 	if (*dev)
@@ -40,20 +40,25 @@ static int parse_dev(struct kn_invocation *inv, const char *what, const char **d
 	return 0;
 }
 
-/* link show [dev KN] */
-static int link_show_parse(struct kn_invocation *inv, int argc, char **argv)
+int kn_ctl_parse_optional_dev(struct kn_invocation *inv, const char *what,
+			      int argc, char **argv, const char **dev)
 {
-	struct kn_link_show_args *args = &inv->args.link_show;
-
 	if (!argc)
 		return 0;
 	if (strcmp(argv[0], "dev"))
-		return kn_ctl_usage_error(inv, "link show: unknown argument '%s'", argv[0]);
+		return kn_ctl_usage_error(inv, "%s: unknown argument '%s'", what, argv[0]);
 	if (argc < 2)
-		return kn_ctl_usage_error(inv, "link show: dev needs a value");
+		return kn_ctl_usage_error(inv, "%s: dev needs a value", what);
 	if (argc > 2)
-		return kn_ctl_usage_error(inv, "link show: unexpected argument '%s'", argv[2]);
-	return parse_dev(inv, "link show", &args->dev, argv[1]);
+		return kn_ctl_usage_error(inv, "%s: unexpected argument '%s'", what, argv[2]);
+	return kn_ctl_parse_dev(inv, what, dev, argv[1]);
+}
+
+/* link show [dev KN] */
+static int link_show_parse(struct kn_invocation *inv, int argc, char **argv)
+{
+	return kn_ctl_parse_optional_dev(inv, "link show", argc, argv,
+					 &inv->args.link_show.dev);
 }
 
 /*
@@ -76,7 +81,7 @@ static int link_set_parse(struct kn_invocation *inv, int argc, char **argv)
 		value = argv[i + 1];
 
 		if (!strcmp(key, "dev")) {
-			err = parse_dev(inv, "link set", &args->dev, value);
+			err = kn_ctl_parse_dev(inv, "link set", &args->dev, value);
 			if (err)
 				return err;
 		} else if (!strcmp(key, "ageing")) {
@@ -152,6 +157,8 @@ static const enum mnl_attr_data_type stats_policy[KN_LINK_STATS_A_MAX + 1] = {
 	[KN_LINK_STATS_A_FORWARDED]	= MNL_TYPE_U64,
 	[KN_LINK_STATS_A_FLOODED]	= MNL_TYPE_U64,
 	[KN_LINK_STATS_A_DROPS]		= MNL_TYPE_NESTED,
+	[KN_LINK_STATS_A_ENCAP]		= MNL_TYPE_U64,
+	[KN_LINK_STATS_A_DECAP]		= MNL_TYPE_U64,
 };
 
 static const enum mnl_attr_data_type drops_policy[KN_DROP_A_MAX + 1] = {
@@ -164,23 +171,46 @@ static const enum mnl_attr_data_type drops_policy[KN_DROP_A_MAX + 1] = {
 	[KN_DROP_A_NO_DEST]	= MNL_TYPE_U64,
 	[KN_DROP_A_NOMEM]	= MNL_TYPE_U64,
 	[KN_DROP_A_RUNT]	= MNL_TYPE_U64,
+	[KN_DROP_A_NO_NODE]	= MNL_TYPE_U64,
+	[KN_DROP_A_NO_OVERLAY]	= MNL_TYPE_U64,
+	[KN_DROP_A_UNDERLAY]	= MNL_TYPE_U64,
+	[KN_DROP_A_VXLAN_SHORT]	= MNL_TYPE_U64,
+	[KN_DROP_A_VXLAN_FLAGS]	= MNL_TYPE_U64,
+	[KN_DROP_A_VXLAN_VNI]	= MNL_TYPE_U64,
+	[KN_DROP_A_VXLAN_INNER]	= MNL_TYPE_U64,
 };
 
-static const char *const drop_reason_names[KN_DROP_A_MAX + 1] = {
-	[KN_DROP_A_LINK_DOWN]	= "link-down",
-	[KN_DROP_A_BAD_SRC]	= "bad-src",
-	[KN_DROP_A_OWN_SRC]	= "own-src",
-	[KN_DROP_A_HAIRPIN]	= "hairpin",
-	[KN_DROP_A_PORT_DOWN]	= "port-down",
-	[KN_DROP_A_TOO_BIG]	= "too-big",
-	[KN_DROP_A_NO_DEST]	= "no-dest",
-	[KN_DROP_A_NOMEM]	= "nomem",
-	[KN_DROP_A_RUNT]	= "runt",
+/* The text has '-' where the JSON key has '_', as everywhere in kn-ctl. */
+static const struct {
+	const char *name;
+	const char *key;
+} drop_reasons[KN_DROP_A_MAX + 1] = {
+	[KN_DROP_A_LINK_DOWN]	= { "link-down", "link_down" },
+	[KN_DROP_A_BAD_SRC]	= { "bad-src", "bad_src" },
+	[KN_DROP_A_OWN_SRC]	= { "own-src", "own_src" },
+	[KN_DROP_A_HAIRPIN]	= { "hairpin", "hairpin" },
+	[KN_DROP_A_PORT_DOWN]	= { "port-down", "port_down" },
+	[KN_DROP_A_TOO_BIG]	= { "too-big", "too_big" },
+	[KN_DROP_A_NO_DEST]	= { "no-dest", "no_dest" },
+	[KN_DROP_A_NOMEM]	= { "nomem", "nomem" },
+	[KN_DROP_A_RUNT]	= { "runt", "runt" },
+	[KN_DROP_A_NO_NODE]	= { "no-node", "no_node" },
+	[KN_DROP_A_NO_OVERLAY]	= { "no-overlay", "no_overlay" },
+	[KN_DROP_A_UNDERLAY]	= { "underlay", "underlay" },
+	[KN_DROP_A_VXLAN_SHORT]	= { "vxlan-short", "vxlan_short" },
+	[KN_DROP_A_VXLAN_FLAGS]	= { "vxlan-flags", "vxlan_flags" },
+	[KN_DROP_A_VXLAN_VNI]	= { "vxlan-vni", "vxlan_vni" },
+	[KN_DROP_A_VXLAN_INNER]	= { "vxlan-inner", "vxlan_inner" },
 };
 
 const char *kn_drop_reason_name(unsigned int type)
 {
-	return type <= KN_DROP_A_MAX ? drop_reason_names[type] : NULL;
+	return type <= KN_DROP_A_MAX ? drop_reasons[type].name : NULL;
+}
+
+const char *kn_drop_reason_key(unsigned int type)
+{
+	return type <= KN_DROP_A_MAX ? drop_reasons[type].key : NULL;
 }
 
 int kn_link_parse_reply(const struct nlmsghdr *nlh, void *data)
@@ -226,6 +256,14 @@ int kn_link_parse_reply(const struct nlmsghdr *nlh, void *data)
 	info->fdb_full = mnl_attr_get_u64(stats_tb[KN_LINK_STATS_A_FDB_FULL]);
 	info->forwarded = mnl_attr_get_u64(stats_tb[KN_LINK_STATS_A_FORWARDED]);
 	info->flooded = mnl_attr_get_u64(stats_tb[KN_LINK_STATS_A_FLOODED]);
+	if (stats_tb[KN_LINK_STATS_A_ENCAP]) {
+		info->has_encap = true;
+		info->encap = mnl_attr_get_u64(stats_tb[KN_LINK_STATS_A_ENCAP]);
+	}
+	if (stats_tb[KN_LINK_STATS_A_DECAP]) {
+		info->has_decap = true;
+		info->decap = mnl_attr_get_u64(stats_tb[KN_LINK_STATS_A_DECAP]);
+	}
 	/* A reason an older module does not count is left out, not shown as 0. */
 	for (type = KN_DROP_A_PAD + 1; type <= KN_DROP_A_MAX; type++) {
 		if (!drops_tb[type])
@@ -258,8 +296,6 @@ void kn_format_seconds(uint32_t ms, char *buf, size_t size)
 static void print_link_json(struct kn_json *json, const struct kn_link_info *info)
 {
 	unsigned int type;
-	char key[32];
-	char *p;
 
 	kn_json_object_start(json);
 	kn_json_kv_uint(json, "ifindex", info->ifindex);
@@ -271,18 +307,15 @@ static void print_link_json(struct kn_json *json, const struct kn_link_info *inf
 	kn_json_kv_uint(json, "fdb_full", info->fdb_full);
 	kn_json_kv_uint(json, "forwarded", info->forwarded);
 	kn_json_kv_uint(json, "flooded", info->flooded);
+	if (info->has_encap)
+		kn_json_kv_uint(json, "encap", info->encap);
+	if (info->has_decap)
+		kn_json_kv_uint(json, "decap", info->decap);
 	kn_json_key(json, "drops");
 	kn_json_object_start(json);
-	for (type = KN_DROP_A_PAD + 1; type <= KN_DROP_A_MAX; type++) {
-		if (!info->has_drop[type])
-			continue;
-		/* JSON keys use '_' where the text has '-'. */
-		snprintf(key, sizeof(key), "%s", kn_drop_reason_name(type));
-		for (p = key; *p; p++)
-			if (*p == '-')
-				*p = '_';
-		kn_json_kv_uint(json, key, info->drops[type]);
-	}
+	for (type = KN_DROP_A_PAD + 1; type <= KN_DROP_A_MAX; type++)
+		if (info->has_drop[type])
+			kn_json_kv_uint(json, kn_drop_reason_key(type), info->drops[type]);
 	kn_json_object_end(json);
 	kn_json_object_end(json);
 }
@@ -296,9 +329,13 @@ static void print_link_text(const struct kn_link_info *info)
 	printf("%" PRIu32 ": %s: ageing %s fdb-max %" PRIu32 "\n",
 	       info->ifindex, info->name, ageing, info->fdb_max);
 	printf("    ports %" PRIu32 " fdb-entries %" PRIu32 " fdb-full %" PRIu64
-	       " forwarded %" PRIu64 " flooded %" PRIu64 "\n",
+	       " forwarded %" PRIu64 " flooded %" PRIu64,
 	       info->ports, info->fdb_entries, info->fdb_full, info->forwarded,
 	       info->flooded);
+	printf("\n");
+	/* A line of their own: the line above keeps its form for scripts. */
+	if (info->has_encap && info->has_decap)
+		printf("    encap %" PRIu64 " decap %" PRIu64 "\n", info->encap, info->decap);
 	printf("    drops");
 	for (type = KN_DROP_A_PAD + 1; type <= KN_DROP_A_MAX; type++)
 		if (info->has_drop[type])
@@ -308,34 +345,26 @@ static void print_link_text(const struct kn_link_info *info)
 
 /* --- link show --- */
 
-/* The ifindexes of the namespace's kn devices, from an RTM_GETLINK dump. */
-struct kn_dev_list {
-	uint32_t *ifindex;
-	size_t count;
-	size_t capacity;
-};
-
 static int collect_kn_dev_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct kn_dev_list *list = data;
-	struct kn_link link;
-	uint32_t *grown;
+	struct kn_link link, *grown;
 
 	/* A link this kn-ctl cannot read is not one it can show; skip it. */
 	if (kn_rtnl_parse_link(nlh, &link) || strcmp(link.kind, "kn"))
 		return 0;
 	if (list->count == list->capacity) {
 		list->capacity = list->capacity ? 2 * list->capacity : 8;
-		grown = realloc(list->ifindex, list->capacity * sizeof(*grown));
+		grown = realloc(list->links, list->capacity * sizeof(*grown));
 		if (!grown)
 			return -ENOMEM;
-		list->ifindex = grown;
+		list->links = grown;
 	}
-	list->ifindex[list->count++] = link.ifindex;
+	list->links[list->count++] = link;
 	return 0;
 }
 
-static int list_kn_devices(struct kn_dev_list *list)
+int kn_ctl_list_kn_devices(const char *what, struct kn_dev_list *list)
 {
 	struct nlmsghdr *nlh;
 	struct kn_nl *nl;
@@ -343,25 +372,33 @@ static int list_kn_devices(struct kn_dev_list *list)
 
 	nl = calloc(1, sizeof(*nl));	/* 40 KiB: not on the stack */
 	if (!nl)
-		return kn_ctl_fail(NULL, -ENOMEM, "link show");
+		return kn_ctl_fail(NULL, -ENOMEM, "%s", what);
 	err = kn_nl_open(nl, NETLINK_ROUTE);
 	if (err) {
 		free(nl);
-		return kn_ctl_fail(NULL, err, "link show: opening an rtnetlink socket");
+		return kn_ctl_fail(NULL, err, "%s: opening an rtnetlink socket", what);
 	}
 	nlh = kn_nl_msg_start(nl, RTM_GETLINK, NLM_F_DUMP);
 	mnl_nlmsg_put_extra_header(nlh, sizeof(struct ifinfomsg));
+	/* Counters are no use here and make the replies ten times bigger. */
+	mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
 	err = kn_nl_talk(nl, nlh, collect_kn_dev_cb, list);
 	if (err)
-		kn_ctl_fail(nl, err, "link show: listing the devices of this namespace");
+		kn_ctl_fail(nl, err, "%s: listing the devices of this namespace", what);
 	kn_nl_close(nl);
 	free(nl);
 	return err ? KN_EXIT_FAILURE : KN_EXIT_OK;
 }
 
+void kn_dev_list_free(struct kn_dev_list *list)
+{
+	free(list->links);
+	memset(list, 0, sizeof(*list));
+}
+
 /* 0, or -errno with the kernel's reason in genl. */
-static int fetch_link(struct kn_genl *genl, const char *dev, uint32_t ifindex,
-		      struct kn_link_info *info)
+int kn_link_fetch(struct kn_genl *genl, const char *dev, uint32_t ifindex,
+		  struct kn_link_info *info)
 {
 	struct nlmsghdr *nlh;
 	int err;
@@ -392,7 +429,7 @@ static int link_show_run(const struct kn_invocation *inv)
 	if (status)
 		return status;
 	if (!dev) {
-		status = list_kn_devices(&list);
+		status = kn_ctl_list_kn_devices("link show", &list);
 		if (status)
 			goto out;
 	}
@@ -405,7 +442,7 @@ static int link_show_run(const struct kn_invocation *inv)
 		goto out;
 	}
 	for (i = 0; i < wanted; i++) {
-		err = fetch_link(&genl, dev, dev ? 0 : list.ifindex[i], &infos[shown]);
+		err = kn_link_fetch(&genl, dev, dev ? 0 : list.links[i].ifindex, &infos[shown]);
 		/* Deleted since the listing: it is simply not there any more. */
 		if (!dev && err == -ENODEV)
 			continue;
@@ -414,8 +451,8 @@ static int link_show_run(const struct kn_invocation *inv)
 			goto out;
 		}
 		if (err) {
-			status = kn_ctl_fail(&genl.nl, err, "link show: kn device %" PRIu32,
-					     list.ifindex[i]);
+			status = kn_ctl_fail(&genl.nl, err, "link show: kn device %s",
+					     list.links[i].name);
 			goto out;
 		}
 		shown++;
@@ -437,7 +474,7 @@ static int link_show_run(const struct kn_invocation *inv)
 	}
 out:
 	free(infos);
-	free(list.ifindex);
+	kn_dev_list_free(&list);
 	kn_genl_close(&genl);
 	return status;
 }
@@ -509,26 +546,40 @@ const struct kn_object kn_object_link = {
 	"       link show prints, per kn device:\n"
 	"           IFINDEX: NAME: ageing SECS fdb-max N\n"
 	"               ports N fdb-entries N fdb-full N forwarded N flooded N\n"
+	"               encap N decap N      (a module with the overlay)\n"
 	"               drops REASON N ...\n"
 	"       ports        attached ports\n"
 	"       fdb-entries  learned FDB entries (the device's own address not counted)\n"
 	"       fdb-full     frames whose source was not learned: the FDB was full\n"
 	"       forwarded    frames sent out of one known port\n"
 	"       flooded      frames flooded to every other port (once per frame)\n"
+	"       encap        packets sent to other nodes over the overlay\n"
+	"       decap        packets from other nodes handed to the host's stack\n"
 	"       drops        frames dropped, by reason:\n"
-	"           link-down  arrived on a port while the kn device was down\n"
-	"           bad-src    multicast or all-zero source address\n"
-	"           own-src    source is the kn device's own address\n"
-	"           hairpin    destination is on the port the frame came in on\n"
-	"           port-down  destination port is down\n"
-	"           too-big    longer than the egress port's MTU\n"
-	"           no-dest    no other port is up\n"
-	"           nomem      no memory to copy or unshare the frame\n"
-	"           runt       the host sent less than an Ethernet header\n"
+	"           link-down    arrived on a port while the kn device was down\n"
+	"           bad-src      multicast or all-zero source address\n"
+	"           own-src      source is the kn device's own address\n"
+	"           hairpin      destination is on the port the frame came in on\n"
+	"           port-down    destination port is down\n"
+	"           too-big      longer than the egress port's MTU\n"
+	"           no-dest      no other port is up\n"
+	"           nomem        no memory to copy or unshare the frame\n"
+	"           runt         the host sent less than an Ethernet header\n"
+	"           no-node      routed to the kn device, but no node's prefix\n"
+	"                        matches (see '" KN_CTL_NAME " node --help')\n"
+	"           no-overlay   a node matches, but the device has no overlay\n"
+	"           underlay     no underlay route to the node, or it loops back\n"
+	"                        through the kn device\n"
+	"           vxlan-short  received: shorter than VXLAN + Ethernet headers\n"
+	"           vxlan-flags  received: I flag clear or reserved bits set\n"
+	"           vxlan-vni    received: a VNI other than the overlay's\n"
+	"           vxlan-inner  received: the inner frame is not IPv4 unicast\n"
+	"                        from a valid source address\n"
 	"\n"
 	"       -j prints an array, one object per kn device:\n"
 	"       [{\"ifindex\":N,\"name\":\"kn0\",\"ageing_time_ms\":N,\"fdb_max\":N,\"ports\":N,\n"
 	"         \"fdb_entries\":N,\"fdb_full\":N,\"forwarded\":N,\"flooded\":N,\n"
+	"         \"encap\":N,\"decap\":N,\n"
 	"         \"drops\":{\"link_down\":N,\"bad_src\":N,...}}]\n"
 	"\n"
 	"NOTES\n"

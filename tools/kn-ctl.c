@@ -28,6 +28,8 @@ static const struct kn_object *const kn_objects[] = {
 	&kn_object_config,
 	&kn_object_link,
 	&kn_object_fdb,
+	&kn_object_overlay,
+	&kn_object_node,
 	&kn_object_pod,
 };
 
@@ -379,6 +381,10 @@ void kn_ctl_print_help(FILE *out, const struct kn_object *object)
 		INDENT KN_CTL_NAME " runs in.  Commands that change state need CAP_NET_ADMIN;\n"
 		INDENT "the others are open to every user.\n"
 		"\n"
+		INDENT "The overlay and node commands connect the kn devices of several\n"
+		INDENT "nodes with VXLAN and route the other nodes' pod subnets into them\n"
+		INDENT "(generic netlink and rtnetlink).\n"
+		"\n"
 		INDENT "The pod commands set pods up on a bridge the way kubelet and a CNI\n"
 		INDENT "plugin do, over rtnetlink; they work on kn0 and on a Linux bridge\n"
 		INDENT "alike and keep their state on disk (see '" KN_CTL_NAME " pod --help').\n"
@@ -419,6 +425,8 @@ void kn_ctl_print_help(FILE *out, const struct kn_object *object)
 		INDENT KN_CTL_NAME " config set cluster-cidr 10.244.0.0/16 nodeport-range 30000-32767\n"
 		INDENT KN_CTL_NAME " link set dev kn0 ageing 60\n"
 		INDENT KN_CTL_NAME " fdb show dev kn0\n"
+		INDENT KN_CTL_NAME " overlay set dev kn0 local 192.168.0.1\n"
+		INDENT KN_CTL_NAME " node add 10.244.2.0/24 via 192.168.0.2 dev kn0\n"
 		INDENT KN_CTL_NAME " pod add p1 dev kn0\n"
 		"\n"
 		"VERSION\n"

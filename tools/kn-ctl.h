@@ -22,6 +22,7 @@
 #include "uapi/kn.h"
 #include "genl.h"
 #include "parse.h"
+#include "rtnl.h"
 
 #define KN_CTL_NAME		"kn-ctl"
 /* The Makefile sets this; a bare compiler run still builds. */
@@ -122,6 +123,45 @@ struct kn_link_set_args {
 	uint32_t fdb_max;
 };
 
+/*
+ * A command whose only argument is a kn device: "overlay show [dev KN]",
+ * "overlay del dev KN", "node list [dev KN]", "node sync [dev KN]"; dev is
+ * NULL where it is optional and was not given (every kn device).
+ */
+struct kn_dev_args {
+	const char *dev;
+};
+
+/* kn-ctl overlay set dev KN [local A.B.C.D] [port N] [vni N]: only those given are sent. */
+struct kn_overlay_set_args {
+	const char *dev;
+	bool has_local;
+	bool has_port;
+	bool has_vni;
+	struct in_addr local;
+	uint16_t port;
+	uint32_t vni;
+};
+
+/*
+ * kn-ctl node add|replace PREFIX via A.B.C.D dev KN [mac M]; replace sends
+ * NLM_F_REPLACE.
+ */
+struct kn_node_add_args {
+	struct kn_cidr prefix;
+	struct in_addr via;
+	const char *dev;
+	bool has_mac;
+	uint8_t mac[KN_MAC_LEN];
+	bool replace;
+};
+
+/* kn-ctl node del PREFIX dev KN */
+struct kn_node_del_args {
+	struct kn_cidr prefix;
+	const char *dev;
+};
+
 union kn_args {
 	struct kn_config_set_args config_set;
 	struct kn_fdb_show_args fdb_show;
@@ -129,6 +169,13 @@ union kn_args {
 	struct kn_link_set_args link_set;
 	struct kn_pod_add_args pod_add;
 	struct kn_pod_del_args pod_del;
+	struct kn_dev_args overlay_show;
+	struct kn_overlay_set_args overlay_set;
+	struct kn_dev_args overlay_del;
+	struct kn_node_add_args node_add;
+	struct kn_node_del_args node_del;
+	struct kn_dev_args node_list;
+	struct kn_dev_args node_sync;
 };
 
 struct kn_invocation {
@@ -148,6 +195,8 @@ extern const struct kn_object kn_object_config;
 extern const struct kn_object kn_object_link;
 extern const struct kn_object kn_object_fdb;
 extern const struct kn_object kn_object_pod;
+extern const struct kn_object kn_object_overlay;
+extern const struct kn_object kn_object_node;
 
 /* kn-ctl.c: the dispatcher. */
 enum kn_ctl_action kn_ctl_parse_command_line(int argc, char **argv,
@@ -204,8 +253,33 @@ int kn_settings_parse_reply(const struct nlmsghdr *nlh, void *data);
 void kn_config_set_put_attrs(struct nlmsghdr *nlh,
 			     const struct kn_config_set_args *args);
 
-/* cmd_link.c, cmd_fdb.c: KN_A_IFNAME naming the kn device of a request. */
+/* cmd_link.c: KN_A_IFNAME naming the kn device of a request, by its name. */
 void kn_dev_put_attr(struct nlmsghdr *nlh, const char *dev);
+
+/*
+ * cmd_link.c: the value of "dev" into *dev; a usage error ("<what>: dev is
+ * given twice", "... is not a device name") otherwise.
+ */
+int kn_ctl_parse_dev(struct kn_invocation *inv, const char *what, const char **dev,
+		     const char *value);
+/* cmd_link.c: "[dev KN]" as the only arguments; *dev stays NULL without. */
+int kn_ctl_parse_optional_dev(struct kn_invocation *inv, const char *what,
+			      int argc, char **argv, const char **dev);
+
+/* The kn devices of the namespace, in ifindex order. */
+struct kn_dev_list {
+	struct kn_link *links;
+	size_t count;
+	size_t capacity;
+};
+
+/*
+ * cmd_link.c: fills list from an RTM_GETLINK dump (the links of kind "kn"),
+ * as the module has no dump of its devices.  KN_EXIT_OK, or prints why
+ * not, starting with what, and returns KN_EXIT_FAILURE.
+ */
+int kn_ctl_list_kn_devices(const char *what, struct kn_dev_list *list);
+void kn_dev_list_free(struct kn_dev_list *list);
 
 /* What KN_CMD_GET_LINK returns about one kn device. */
 struct kn_link_info {
@@ -218,6 +292,11 @@ struct kn_link_info {
 	uint64_t fdb_full;
 	uint64_t forwarded;
 	uint64_t flooded;
+	/* Overlay packets; absent from a module without the overlay. */
+	bool has_encap;
+	bool has_decap;
+	uint64_t encap;
+	uint64_t decap;
 	/* Indexed by KN_DROP_A_*; has_drop says which the module sent. */
 	uint64_t drops[KN_DROP_A_MAX + 1];
 	bool has_drop[KN_DROP_A_MAX + 1];
@@ -226,6 +305,8 @@ struct kn_link_info {
 
 /* The name of a drop reason as kn-ctl prints it ("bad-src"), or NULL. */
 const char *kn_drop_reason_name(unsigned int type);
+/* Its JSON key ("bad_src"), or NULL. */
+const char *kn_drop_reason_key(unsigned int type);
 
 /*
  * cmd_link.c: a kn_genl_reply_cb filling a struct kn_link_info, -EBADMSG
@@ -260,5 +341,66 @@ void kn_fdb_table_free(struct kn_fdb_table *table);
 void kn_fdb_table_sort(struct kn_fdb_table *table);
 /* cmd_fdb.c: "12.3": an age in ms as seconds, rounded to a tenth. */
 void kn_format_age(uint32_t age_ms, char *buf, size_t size);
+
+/* cmd_link.c: KN_CMD_GET_LINK for dev (by name) or else ifindex; 0 or -errno. */
+int kn_link_fetch(struct kn_genl *genl, const char *dev, uint32_t ifindex,
+		  struct kn_link_info *info);
+
+/* What KN_CMD_GET_OVERLAY returns about one kn device. */
+struct kn_overlay_info {
+	uint32_t ifindex;
+	char name[16];			/* IFNAMSIZ */
+	bool has_overlay;		/* without it, the rest is zero */
+	struct in_addr local;
+	uint16_t port;
+	uint32_t vni;
+	bool complete;
+};
+
+/* cmd_overlay.c: IFNAME and the KN_A_OVERLAY nest of a set request. */
+void kn_overlay_set_put_attrs(struct nlmsghdr *nlh, const struct kn_overlay_set_args *args);
+/*
+ * cmd_overlay.c: a kn_genl_reply_cb filling a struct kn_overlay_info,
+ * -EBADMSG if anything the contract promises is missing.
+ */
+int kn_overlay_parse_reply(const struct nlmsghdr *nlh, void *data);
+/* cmd_overlay.c: is this drop reason one of the overlay's? */
+bool kn_drop_reason_is_overlay(unsigned int type);
+
+/* One entry of a kn device's node table, from KN_CMD_GET_NODE. */
+struct kn_node_entry {
+	uint32_t ifindex;
+	struct kn_cidr prefix;
+	struct in_addr remote;
+	uint8_t mac[KN_MAC_LEN];	/* the inner destination MAC sent */
+};
+
+/* The entries of one or more dumps; free with kn_node_table_free(). */
+struct kn_node_table {
+	struct kn_node_entry *entries;
+	size_t count;
+	size_t capacity;
+};
+
+/* cmd_node.c: KN_A_IFINDEX and the KN_A_NODE nest of a NEW_NODE request. */
+void kn_node_new_put_attrs(struct nlmsghdr *nlh, uint32_t ifindex,
+			   const struct kn_node_add_args *args);
+/* cmd_node.c: the nlmsg_flags of a NEW_NODE request for node add or replace. */
+uint16_t kn_node_new_flags(bool replace);
+/* cmd_node.c: KN_A_IFINDEX and KN_A_NODE (PREFIX, PREFIX_LEN) of a DEL_NODE. */
+void kn_node_del_put_attrs(struct nlmsghdr *nlh, uint32_t ifindex,
+			   const struct kn_cidr *prefix);
+/* cmd_node.c: a kn_genl_reply_cb appending one entry to a struct kn_node_table. */
+int kn_node_parse_reply(const struct nlmsghdr *nlh, void *data);
+void kn_node_table_free(struct kn_node_table *table);
+/* cmd_node.c: by ifindex, then prefix address, then prefix length. */
+void kn_node_table_sort(struct kn_node_table *table);
+/* cmd_node.c: the MAC kn sends to a node without one (KN_NODE_MAC_DERIVED_*). */
+void kn_node_derived_mac(struct in_addr remote, uint8_t mac[KN_MAC_LEN]);
+/*
+ * cmd_node.c: would "ip route replace" of kn's route to prefix in the main
+ * table overwrite route, a route kn did not make?
+ */
+bool kn_node_route_conflict(const struct kn_route *route, const struct kn_cidr *prefix);
 
 #endif /* KN_CTL_H */

@@ -205,6 +205,51 @@ int kn_parse_seconds_ms(const char *word, uint32_t ms_max, uint32_t *ms)
 	return 0;
 }
 
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* "1:2:3:4:5:6" is refused: a short group is more often a typo than meant. */
+int kn_parse_mac(const char *word, uint8_t mac[6])
+{
+	uint8_t parsed[6];
+	int i, hi, lo;
+
+	if (strlen(word) != sizeof("00:00:00:00:00:00") - 1)
+		return -EINVAL;
+	for (i = 0; i < 6; i++, word += 3) {
+		hi = hex_digit(word[0]);
+		lo = hex_digit(word[1]);
+		if (hi < 0 || lo < 0 || (i < 5 && word[2] != ':'))
+			return -EINVAL;
+		parsed[i] = hi << 4 | lo;
+	}
+	memcpy(mac, parsed, sizeof(parsed));
+	return 0;
+}
+
+bool kn_mac_unicast(const uint8_t mac[6])
+{
+	static const uint8_t zero[6];
+
+	return !(mac[0] & 0x01) && memcmp(mac, zero, sizeof(zero));
+}
+
+bool kn_ipv4_unicast(struct in_addr addr)
+{
+	uint32_t host = ntohl(addr.s_addr);
+
+	return (host >> 24) != 0 && (host >> 24) != 127 && (host >> 28) != 0xe &&
+	       host != 0xffffffff;
+}
+
 bool kn_ifname_valid(const char *name)
 {
 	size_t len = strlen(name);

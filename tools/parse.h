@@ -42,6 +42,22 @@ int kn_parse_port_range(const char *word, struct kn_port_range *range);
  * milliseconds; -ERANGE when that does not fit ms_max.
  */
 int kn_parse_seconds_ms(const char *word, uint32_t ms_max, uint32_t *ms);
+/*
+ * An Ethernet address "0a:58:0a:f4:02:01": six groups of exactly two hex
+ * digits, either case, separated by ':'.  Form only: the caller decides
+ * whether a multicast or all-zero address will do (kn_mac_unicast()).
+ */
+int kn_parse_mac(const char *word, uint8_t mac[6]);
+
+/* Not multicast and not all zeros: an address a frame can be sent to. */
+bool kn_mac_unicast(const uint8_t mac[6]);
+
+/*
+ * An address another host can reach: not in 0.0.0.0/8 ("this network"),
+ * not loopback (127.0.0.0/8), not multicast (224.0.0.0/4), not the limited
+ * broadcast 255.255.255.255; what the module asks of a VTEP address.
+ */
+bool kn_ipv4_unicast(struct in_addr addr);
 
 /* A name the kernel's dev_valid_name() accepts: 1..15 bytes, no '/', ':' or blanks. */
 bool kn_ifname_valid(const char *name);

@@ -9,6 +9,7 @@
 #include <arpa/inet.h>
 #include <linux/if_addr.h>
 #include <linux/if_link.h>
+#include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
 
@@ -102,6 +103,60 @@ void kn_rtnl_default_route_msg(struct nlmsghdr *nlh, int ifindex,
 	mnl_attr_put_u32(nlh, RTA_OIF, ifindex);
 }
 
+/*
+ * A permanent entry never ages and is never probed: the host sends to addr
+ * at once, with lladdr as the destination.  NLM_F_REPLACE overrides an
+ * entry in any state, such as a FAILED one left by an earlier ARP attempt.
+ */
+void kn_rtnl_neigh_msg(struct nlmsghdr *nlh, uint16_t type, int ifindex,
+		       struct in_addr addr, const uint8_t lladdr[KN_MAC_LEN])
+{
+	struct ndmsg *ndm;
+
+	nlh->nlmsg_type = type;
+	if (type == RTM_NEWNEIGH)
+		nlh->nlmsg_flags |= NLM_F_CREATE | NLM_F_REPLACE;
+	ndm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ndm));
+	ndm->ndm_family = AF_INET;
+	ndm->ndm_ifindex = ifindex;
+	ndm->ndm_state = NUD_PERMANENT;
+	mnl_attr_put_u32(nlh, NDA_DST, addr.s_addr);
+	if (type == RTM_NEWNEIGH)
+		mnl_attr_put(nlh, NDA_LLADDR, KN_MAC_LEN, lladdr);
+}
+
+/*
+ * "onlink" (RTNH_F_ONLINK) tells the kernel the gateway is reachable on
+ * the device though no subnet of the device covers it; it wants the
+ * device up and the route's scope universe.  A delete names the gateway,
+ * the device and KN_RTPROT so that fib_table_delete() matches kn's route
+ * and nothing else, in any scope (RT_SCOPE_NOWHERE).
+ */
+void kn_rtnl_onlink_route_msg(struct nlmsghdr *nlh, uint16_t type, int ifindex,
+			      const struct kn_cidr *dst, struct in_addr gateway)
+{
+	struct rtmsg *rtm;
+
+	nlh->nlmsg_type = type;
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = AF_INET;
+	rtm->rtm_dst_len = dst->prefix_len;
+	rtm->rtm_table = RT_TABLE_MAIN;
+	rtm->rtm_protocol = KN_RTPROT;
+	rtm->rtm_type = RTN_UNICAST;
+	if (type == RTM_NEWROUTE) {
+		nlh->nlmsg_flags |= NLM_F_CREATE | NLM_F_REPLACE;
+		rtm->rtm_scope = RT_SCOPE_UNIVERSE;
+		rtm->rtm_flags = RTNH_F_ONLINK;
+	} else {
+		rtm->rtm_scope = RT_SCOPE_NOWHERE;
+	}
+	if (dst->prefix_len)
+		mnl_attr_put_u32(nlh, RTA_DST, dst->addr.s_addr);
+	mnl_attr_put_u32(nlh, RTA_GATEWAY, gateway.s_addr);
+	mnl_attr_put_u32(nlh, RTA_OIF, ifindex);
+}
+
 int kn_rtnl_add_veth(struct kn_nl *nl, const struct kn_veth_request *req)
 {
 	struct nlmsghdr *nlh = kn_nl_msg_start(nl, RTM_NEWLINK, 0);
@@ -143,6 +198,51 @@ int kn_rtnl_del_link(struct kn_nl *nl, const char *name)
 	put_ifinfomsg(nlh, false);
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
 	return kn_nl_talk(nl, nlh, NULL, NULL);
+}
+
+int kn_rtnl_replace_neigh(struct kn_nl *nl, int ifindex, struct in_addr addr,
+			  const uint8_t lladdr[KN_MAC_LEN])
+{
+	struct nlmsghdr *nlh = kn_nl_msg_start(nl, RTM_NEWNEIGH, 0);
+
+	kn_rtnl_neigh_msg(nlh, RTM_NEWNEIGH, ifindex, addr, lladdr);
+	return kn_nl_talk(nl, nlh, NULL, NULL);
+}
+
+int kn_rtnl_del_neigh(struct kn_nl *nl, int ifindex, struct in_addr addr)
+{
+	struct nlmsghdr *nlh = kn_nl_msg_start(nl, RTM_DELNEIGH, 0);
+
+	kn_rtnl_neigh_msg(nlh, RTM_DELNEIGH, ifindex, addr, NULL);
+	return kn_nl_talk(nl, nlh, NULL, NULL);
+}
+
+int kn_rtnl_replace_onlink_route(struct kn_nl *nl, int ifindex,
+				 const struct kn_cidr *dst, struct in_addr gateway)
+{
+	struct nlmsghdr *nlh = kn_nl_msg_start(nl, RTM_NEWROUTE, 0);
+
+	kn_rtnl_onlink_route_msg(nlh, RTM_NEWROUTE, ifindex, dst, gateway);
+	return kn_nl_talk(nl, nlh, NULL, NULL);
+}
+
+int kn_rtnl_del_onlink_route(struct kn_nl *nl, int ifindex,
+			     const struct kn_cidr *dst, struct in_addr gateway)
+{
+	struct nlmsghdr *nlh = kn_nl_msg_start(nl, RTM_DELROUTE, 0);
+
+	kn_rtnl_onlink_route_msg(nlh, RTM_DELROUTE, ifindex, dst, gateway);
+	return kn_nl_talk(nl, nlh, NULL, NULL);
+}
+
+int kn_rtnl_dump_ipv4_routes(struct kn_nl *nl, kn_nl_reply_cb cb, void *data)
+{
+	struct nlmsghdr *nlh = kn_nl_msg_start(nl, RTM_GETROUTE, NLM_F_DUMP);
+	struct rtmsg *rtm;
+
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = AF_INET;
+	return kn_nl_talk(nl, nlh, cb, data);
 }
 
 /* --- replies --- */
@@ -279,6 +379,50 @@ int kn_rtnl_get_ipv4(struct kn_nl *nl, int ifindex, struct in_addr *addr,
 		return -EADDRNOTAVAIL;
 	*addr = query.addr;
 	*prefix_len = query.prefix_len;
+	return 0;
+}
+
+static const enum mnl_attr_data_type route_policy[RTA_MAX + 1] = {
+	[RTA_DST]	= MNL_TYPE_U32,
+	[RTA_OIF]	= MNL_TYPE_U32,
+	[RTA_GATEWAY]	= MNL_TYPE_U32,
+	[RTA_PRIORITY]	= MNL_TYPE_U32,
+	[RTA_TABLE]	= MNL_TYPE_U32,
+};
+
+int kn_rtnl_parse_route(const struct nlmsghdr *nlh, struct kn_route *route)
+{
+	const struct nlattr *tb[RTA_MAX + 1];
+	const struct rtmsg *rtm;
+	int err;
+
+	if (nlh->nlmsg_type != RTM_NEWROUTE ||
+	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*rtm))
+		return -EBADMSG;
+	rtm = mnl_nlmsg_get_payload(nlh);
+	if (rtm->rtm_family != AF_INET)
+		return -EBADMSG;
+	err = kn_nl_parse_attrs(nlh, sizeof(*rtm), route_policy, RTA_MAX, tb);
+	if (err)
+		return err;
+
+	memset(route, 0, sizeof(*route));
+	/* Table ids above 255 are only in RTA_TABLE (rtm_table says COMPAT). */
+	route->table = tb[RTA_TABLE] ? mnl_attr_get_u32(tb[RTA_TABLE]) : rtm->rtm_table;
+	route->dst_len = rtm->rtm_dst_len;
+	route->tos = rtm->rtm_tos;
+	route->protocol = rtm->rtm_protocol;
+	route->type = rtm->rtm_type;
+	if (tb[RTA_DST])
+		route->dst.s_addr = mnl_attr_get_u32(tb[RTA_DST]);
+	if (tb[RTA_PRIORITY])
+		route->priority = mnl_attr_get_u32(tb[RTA_PRIORITY]);
+	if (tb[RTA_OIF])
+		route->oif = mnl_attr_get_u32(tb[RTA_OIF]);
+	if (tb[RTA_GATEWAY]) {
+		route->has_gateway = true;
+		route->gateway.s_addr = mnl_attr_get_u32(tb[RTA_GATEWAY]);
+	}
 	return 0;
 }
 

@@ -20,5 +20,7 @@ void ipam_tests(void);
 void pod_tests(void);
 void link_tests(void);
 void fdb_tests(void);
+void overlay_tests(void);
+void node_tests(void);
 
 #endif /* KN_CTL_TEST_HARNESS_H */

@@ -307,7 +307,7 @@ static struct nlmsghdr *reply_start(char *buf)
 }
 
 /* Leaves out one thing the contract promises, or none (omit 0). */
-enum omit { OMIT_NONE, OMIT_FDB_MAX, OMIT_FLOODED, OMIT_STATS };
+enum omit { OMIT_NONE, OMIT_FDB_MAX, OMIT_FLOODED, OMIT_STATS, OMIT_ENCAP_DECAP };
 
 static void put_link_reply(struct nlmsghdr *nlh, enum omit omit, bool all_drops)
 {
@@ -333,6 +333,11 @@ static void put_link_reply(struct nlmsghdr *nlh, enum omit omit, bool all_drops)
 	mnl_attr_put_u64(nlh, KN_LINK_STATS_A_FORWARDED, 0x100000000ULL);
 	if (omit != OMIT_FLOODED)
 		mnl_attr_put_u64(nlh, KN_LINK_STATS_A_FLOODED, 6);
+	if (omit != OMIT_ENCAP_DECAP) {
+		mnl_attr_put_u64(nlh, KN_LINK_STATS_A_ENCAP, 7);
+		mnl_attr_put_u64(nlh, KN_LINK_STATS_A_DECAP, 0x200000000ULL);
+	}
+	mnl_attr_put_u64(nlh, KN_LINK_STATS_A_MAX + 1, 1);	/* a newer counter */
 	drops = mnl_attr_nest_start(nlh, KN_LINK_STATS_A_DROPS);
 	for (type = KN_DROP_A_PAD + 1; type <= KN_DROP_A_MAX; type++)
 		if (all_drops || type != KN_DROP_A_RUNT)
@@ -357,8 +362,10 @@ static void test_link_reply(void)
 		  info.ifindex == 7 && !strcmp(info.name, "kn0") &&
 		  info.ageing_time_ms == 300000 && info.fdb_max == 8192 &&
 		  info.ports == 2 && info.fdb_entries == 3 && info.fdb_full == 4 &&
-		  info.forwarded == 0x100000000ULL && info.flooded == 6,
-		  "link reply: index, name, settings and counters read; PAD and newer attributes skipped");
+		  info.forwarded == 0x100000000ULL && info.flooded == 6 &&
+		  info.has_encap && info.encap == 7 &&
+		  info.has_decap && info.decap == 0x200000000ULL,
+		  "link reply: index, name, settings and counters (encap, decap too) read; PAD and newer attributes skipped");
 	for (type = KN_DROP_A_PAD + 1; type <= KN_DROP_A_MAX; type++)
 		drops_ok = drops_ok && info.has_drop[type] && info.drops[type] == 100 + type &&
 			   kn_drop_reason_name(type);
@@ -370,6 +377,12 @@ static void test_link_reply(void)
 	test_case(!kn_link_parse_reply(nlh, &info) && !info.has_drop[KN_DROP_A_RUNT] &&
 		  info.has_drop[KN_DROP_A_NOMEM],
 		  "link reply from an older module without a drop reason: that reason is absent, not 0");
+
+	nlh = reply_start(buf);
+	put_link_reply(nlh, OMIT_ENCAP_DECAP, true);
+	test_case(!kn_link_parse_reply(nlh, &info) && info.complete &&
+		  !info.has_encap && !info.has_decap && !info.encap,
+		  "link reply from a module without the overlay: no encap/decap, not 0");
 
 	nlh = reply_start(buf);
 	put_link_reply(nlh, OMIT_FDB_MAX, true);

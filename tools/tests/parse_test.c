@@ -318,6 +318,8 @@ static const struct {
 	HELPS("status", TEXT, "-h", "status"),
 	HELPS("fdb", TEXT, "fdb", "show", "--help"),
 	HELPS("link", TEXT, "help", "link"),
+	HELPS("overlay", TEXT, "overlay", "set", "--help"),
+	HELPS("node", TEXT, "help", "node"),
 	HELPS(NULL, JSON, "-j", "--help"),
 
 	/* usage errors: exit 2, nothing sent */
@@ -734,7 +736,7 @@ static void test_settings_reply(void)
 
 static const struct kn_object *const all_objects[] = {
 	&kn_object_version, &kn_object_status, &kn_object_config, &kn_object_link,
-	&kn_object_fdb, &kn_object_pod,
+	&kn_object_fdb, &kn_object_overlay, &kn_object_node, &kn_object_pod,
 };
 
 static char *help_text(const struct kn_object *object)
@@ -782,6 +784,14 @@ static void test_tables_and_help(void)
 		  strstr(text, "kn-ctl link show [dev KN]") &&
 		  strstr(text, "kn-ctl link set dev KN [ageing SECS] [fdb-max N]") &&
 		  strstr(text, "kn-ctl fdb show dev KN") &&
+		  strstr(text, "kn-ctl overlay show [dev KN]") &&
+		  strstr(text, "kn-ctl overlay set dev KN [local A.B.C.D] [port N] [vni N]") &&
+		  strstr(text, "kn-ctl overlay del dev KN") &&
+		  strstr(text, "kn-ctl node add PREFIX via A.B.C.D dev KN [mac M]") &&
+		  strstr(text, "kn-ctl node replace PREFIX via A.B.C.D dev KN [mac M]") &&
+		  strstr(text, "kn-ctl node del PREFIX dev KN") &&
+		  strstr(text, "kn-ctl node list [dev KN]") &&
+		  strstr(text, "kn-ctl node sync [dev KN]") &&
 		  strstr(text, "--state-dir DIR") && strstr(text, "KN_STATE_DIR"),
 		  "global help lists the synopsis, every command and the exit statuses");
 	free(text);
@@ -805,5 +815,7 @@ int main(void)
 	pod_tests();
 	link_tests();
 	fdb_tests();
+	overlay_tests();
+	node_tests();
 	return test_summary();
 }
