@@ -26,12 +26,16 @@ netns_add() {
 	ip -n "$1" link set lo up
 }
 
+# Scratch directories kn_tmp_init made, removed with the namespaces.
+KN_TEST_TMP=()
+
 cleanup() {
 	local ns
 	set +e
 	for ns in "${KN_TEST_NETNS[@]}"; do
 		ip netns del "$ns" 2>/dev/null
 	done
+	[ ${#KN_TEST_TMP[@]} = 0 ] || rm -rf "${KN_TEST_TMP[@]}"
 }
 trap cleanup EXIT
 
@@ -68,4 +72,61 @@ expect_exit() {
 	OUT=$("$@" 2>&1) || rc=$?
 	echo "$OUT" | sed 's/^/    /' >&2
 	[ "$rc" = "$want" ] || fail "'$*' exited $rc, want $want"
+}
+
+# kn_tmp_init: sets $tmp to a scratch directory removed on exit, and opens
+# fd 9 on a fifo nothing writes to, so snooze waits without an exec (each
+# exec costs about a second in the TCG guest).
+kn_tmp_init() {
+	tmp=$(mktemp -d)
+	KN_TEST_TMP+=("$tmp")
+	mkfifo "$tmp/never"
+	exec 9<> "$tmp/never"
+}
+snooze() { read -rt "$1" -u 9 || :; }
+
+# wait_for SECONDS CMD...: polls CMD (best a shell function) until it succeeds
+wait_for() {
+	local deadline=$((SECONDS + $1))
+	shift
+	until "$@"; do
+		[ $SECONDS -lt $deadline ] || return 1
+		snooze 0.2
+	done
+}
+
+# genl_start: one `genl.py --serve` for the whole test (python3 costs seconds
+# to start in the guest); needs kn_tmp_init.  genl_at NS ARGS...: one request
+# in genl.py's syntax, made in namespace NS ("-": the test's own); prints the
+# answer and returns its exit code.
+genl_start() {
+	mkfifo "$tmp/genl.req" "$tmp/genl.resp"
+	python3 -S "$GENL" --serve < "$tmp/genl.req" > "$tmp/genl.resp" 2>&1 &
+	exec 7> "$tmp/genl.req" 8< "$tmp/genl.resp"
+}
+genl_at() {
+	local line
+	if [ "$1" = - ]; then
+		shift
+		printf '%s\n' "$*" >&7
+	else
+		printf '%s\n' "--netns $*" >&7
+	fi
+	while IFS= read -r line <&8; do
+		[[ $line == $'\x01end '* ]] && return "${line#$'\x01end '}"
+		printf '%s\n' "$line"
+	done
+	fail "genl.py --serve died"
+}
+
+# expect_genl NS RC REGEX ARGS...: the request ARGS made in NS must exit RC
+# with an answer matching REGEX (say, the errno and the extack message).
+expect_genl() {
+	local ns=$1 want=$2 re=$3 out rc=0
+	shift 3
+	echo "+ genl $ns $* (expecting $want /$re/)" >&2
+	out=$(genl_at "$ns" "$@") || rc=$?
+	echo "    $out" >&2
+	[ "$rc" = "$want" ] || fail "genl $*: exited $rc, want $want ($out)"
+	grep -Eq -- "$re" <<<"$out" || fail "genl $*: '$out' does not match /$re/"
 }
