@@ -46,6 +46,7 @@ static const struct nla_policy kn_node_policy[KN_NODE_A_MAX + 1] = {
 	[KN_NODE_A_PREFIX_LEN] = NLA_POLICY_MAX(NLA_U8, 32),
 	[KN_NODE_A_REMOTE] = { .type = NLA_BE32 },
 	[KN_NODE_A_MAC] = NLA_POLICY_EXACT_LEN(ETH_ALEN),
+	[KN_NODE_A_FLAGS] = { .type = NLA_REJECT },
 };
 
 static const struct nla_policy kn_policy[KN_A_MAX + 1] = {
@@ -717,7 +718,8 @@ static int kn_put_node(struct sk_buff *skb, struct netlink_callback *cb,
 	if (nla_put_in_addr(skb, KN_NODE_A_PREFIX, node->key.prefix) ||
 	    nla_put_u8(skb, KN_NODE_A_PREFIX_LEN, node->key.len) ||
 	    nla_put_in_addr(skb, KN_NODE_A_REMOTE, node->remote) ||
-	    nla_put(skb, KN_NODE_A_MAC, ETH_ALEN, node->mac))
+	    nla_put(skb, KN_NODE_A_MAC, ETH_ALEN, node->mac) ||
+	    nla_put_u32(skb, KN_NODE_A_FLAGS, node->mac_set ? KN_NODE_F_MAC_SET : 0))
 		goto cancel;
 	nla_nest_end(skb, nest);
 	genlmsg_end(skb, hdr);

@@ -261,6 +261,7 @@ static const enum mnl_attr_data_type node_policy[KN_NODE_A_MAX + 1] = {
 	[KN_NODE_A_PREFIX_LEN]	= MNL_TYPE_U8,
 	[KN_NODE_A_REMOTE]	= MNL_TYPE_U32,
 	[KN_NODE_A_MAC]		= MNL_TYPE_BINARY,
+	[KN_NODE_A_FLAGS]	= MNL_TYPE_U32,
 };
 
 int kn_node_parse_reply(const struct nlmsghdr *nlh, void *data)
@@ -304,6 +305,7 @@ int kn_node_parse_reply(const struct nlmsghdr *nlh, void *data)
 	entry->prefix.prefix_len = mnl_attr_get_u8(node_tb[KN_NODE_A_PREFIX_LEN]);
 	entry->remote.s_addr = mnl_attr_get_u32(node_tb[KN_NODE_A_REMOTE]);
 	memcpy(entry->mac, mnl_attr_get_payload(node_tb[KN_NODE_A_MAC]), KN_MAC_LEN);
+	entry->mac_set = mnl_attr_get_u32(node_tb[KN_NODE_A_FLAGS]) & KN_NODE_F_MAC_SET;
 	return 0;
 }
 
@@ -572,7 +574,6 @@ static void undo_new_node(struct kn_genl *genl, struct kn_nl *rtnl, const char *
 	struct kn_node_table table = { 0 };
 	struct kn_node_add_args restore;
 	char network[INET_ADDRSTRLEN];
-	uint8_t derived[KN_MAC_LEN];
 	struct nlmsghdr *nlh;
 	int err;
 
@@ -580,13 +581,7 @@ static void undo_new_node(struct kn_genl *genl, struct kn_nl *rtnl, const char *
 		restore = (struct kn_node_add_args){
 			.prefix = old->prefix, .via = old->remote, .replace = true,
 		};
-		/*
-		 * The dump gives the MAC sent, not whether one was given: one
-		 * equal to the derived MAC is restored as not given, which
-		 * sends the same frames.
-		 */
-		kn_node_derived_mac(old->remote, derived);
-		if (memcmp(old->mac, derived, KN_MAC_LEN)) {
+		if (old->mac_set) {
 			restore.has_mac = true;
 			memcpy(restore.mac, old->mac, KN_MAC_LEN);
 		}
@@ -794,6 +789,8 @@ static void print_nodes_json(const struct node_view *view)
 		kn_json_kv_string(&json, "prefix", prefix);
 		kn_json_kv_string(&json, "via", via);
 		kn_json_kv_string(&json, "mac", mac);
+		kn_json_key(&json, "mac_configured");
+		kn_json_bool(&json, entry->mac_set);
 		kn_json_object_end(&json);
 	}
 	kn_json_array_end(&json);

@@ -373,6 +373,7 @@ struct kn_node_entry {
 	struct kn_cidr prefix;
 	struct in_addr remote;
 	uint8_t mac[KN_MAC_LEN];	/* the inner destination MAC sent */
+	bool mac_set;			/* configured, not derived from remote */
 };
 
 /* The entries of one or more dumps; free with kn_node_table_free(). */

@@ -113,7 +113,10 @@
  * NETWORK -> kn0's own address, so the host sends remote pods' packets to
  * kn0's own MAC; kn0 looks the destination IPv4 address up in its node table
  * (longest prefix) and sends the frame to that node.  Nothing answers ARP
- * for remote pods and no frame crosses the overlay but IPv4 unicast.
+ * for remote pods and no frame crosses the overlay but IPv4 unicast.  The
+ * host's routes and neighbours are the host's: it deletes them when kn0
+ * goes down or changes address, while kn's node table stays; `kn-ctl node
+ * sync` puts them back.
  *
  * KN_CMD_GET_OVERLAY
  *   Request:  KN_A_IFINDEX or KN_A_IFNAME.
@@ -124,7 +127,8 @@
  * KN_CMD_SET_OVERLAY (admin)
  *   Request:  KN_A_IFINDEX or KN_A_IFNAME, and KN_A_OVERLAY, a nest of:
  *       KN_OVERLAY_A_LOCAL  be32, this node's underlay address (the VTEP):
- *             the source of every encapsulated packet.  Unicast; required
+ *             the source of every encapsulated packet.  Unicast and not
+ *             loopback (EINVAL); required
  *             when the device has no overlay yet.
  *       KN_OVERLAY_A_PORT   u16 (1..65535), the UDP port kn listens on and
  *             sends to.  Default KN_OVERLAY_PORT_DEFAULT (flannel's 8472;
@@ -145,13 +149,18 @@
  *   Request:  KN_A_IFINDEX or KN_A_IFNAME, and KN_A_NODE, a nest of:
  *       KN_NODE_A_PREFIX      be32  \ the remote node's pod subnet; no host
  *       KN_NODE_A_PREFIX_LEN  u8 (0..32) / bits may be set.
- *       KN_NODE_A_REMOTE      be32, that node's underlay address (unicast).
+ *       KN_NODE_A_REMOTE      be32, that node's underlay address
+ *             (unicast, not loopback).  A /0 is accepted here but cannot be
+ *             routed the flannel way (its gateway would be 0.0.0.0), so
+ *             kn-ctl refuses it.
  *       KN_NODE_A_MAC         6 bytes, optional: the inner destination MAC
  *             the remote VTEP expects (a Linux vxlan device's address, for
  *             a flannel node).  Without it kn sends one derived from
  *             REMOTE (see KN_NODE_MAC_DERIVED_0); a kn node accepts any.
  *             The same prefix twice is EEXIST, unless the request has
- *             NLM_F_REPLACE, which replaces the entry atomically.  Prefixes
+ *             NLM_F_REPLACE, which replaces the entry atomically (and adds
+ *             it when there is none; NLM_F_CREATE and NLM_F_EXCL are not
+ *             looked at, and REPLACE|EXCL would read as a dump request).  Prefixes
  *             may overlap; the longest match wins.  At most KN_NODES_MAX
  *             entries per device (ENOSPC).
  *   Reply:    none (an ack).
@@ -163,8 +172,10 @@
  * KN_CMD_GET_NODE (dump)
  *   Request:  KN_A_IFINDEX or KN_A_IFNAME.
  *   Reply:    one message per entry with KN_A_IFINDEX and KN_A_NODE (every
- *             attribute, KN_NODE_A_MAC being the one sent), resumable and
- *             flagged NLM_F_DUMP_INTR as the FDB dump is.
+ *             attribute, KN_NODE_A_MAC being the one sent, and
+ *             KN_NODE_A_FLAGS, u32 of KN_NODE_F_*:
+ *                 KN_NODE_F_MAC_SET  the MAC was configured, not derived),
+ *             resumable and flagged NLM_F_DUMP_INTR as the FDB dump is.
  *
  * Encapsulation and decapsulation counters are in KN_A_LINK_STATS
  * (KN_LINK_STATS_A_ENCAP, _DECAP, packets) and the drops in its
@@ -215,10 +226,10 @@ enum kn_cmd {
 	KN_CMD_NEW_NODE,
 	KN_CMD_DEL_NODE,
 	KN_CMD_GET_NODE,
-	__KN_CMD_MAX
+	__KN_CMD_LAST
 };
 
-#define KN_CMD_MAX (__KN_CMD_MAX - 1)
+#define KN_CMD_MAX (__KN_CMD_LAST - 1)
 
 enum kn_attr {
 	KN_A_UNSPEC,
@@ -346,10 +357,16 @@ enum kn_node_attr {
 	KN_NODE_A_PREFIX_LEN,
 	KN_NODE_A_REMOTE,
 	KN_NODE_A_MAC,
+	KN_NODE_A_FLAGS,
 	__KN_NODE_A_LAST
 };
 
 #define KN_NODE_A_MAX (__KN_NODE_A_LAST - 1)
+
+enum kn_node_flag {
+	KN_NODE_F_MAC_SET = 1U << 0,
+	__KN_NODE_F_ALL = KN_NODE_F_MAC_SET
+};
 
 enum kn_fdb_flag {
 	KN_FDB_F_LOCAL = 1U << 0,

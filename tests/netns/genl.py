@@ -114,7 +114,7 @@ SCHEMA = {
             4: ("age_ms", U32), 5: ("flags", U32)},
     "overlay": {1: ("local", "ipv4"), 2: ("port", "u16"), 3: ("vni", U32)},
     "node": {1: ("prefix", "ipv4"), 2: ("prefix_len", "u8"), 3: ("remote", "ipv4"),
-             4: ("mac", "mac")},
+             4: ("mac", "mac"), 5: ("flags", U32)},
 }
 FORMATS = {"u8": "=B", "u16": "=H", "u32": "=I", "u64": "=Q", "be32": ">I"}
 

@@ -104,8 +104,8 @@ expect_genl $node 0 "^ok" \
 expect_genl $node 1 "EEXIST: a node with this prefix exists" \
 	$(node_req $CMD_NEW_NODE $NODE_PREFIX:be32:0x0af40200 $NODE_PREFIX_LEN:u8:24 $NODE_REMOTE:be32:0xc0a80009)
 dump=$(genl_at $node --json --dump $CMD_GET_NODE $A_IFNAME:str:kn0)
-expect_match "node dump" "$dump" '"prefix": "10.244.2.0", "prefix_len": 24, "remote": "192.168.0.2", "mac": "0e:6b:c0:a8:00:02"'
-expect_match "node dump" "$dump" '"prefix": "10.244.3.0", "prefix_len": 24, "remote": "192.168.0.3", "mac": "02:11:22:33:44:55"'
+expect_match "node dump" "$dump" '"prefix": "10.244.2.0", "prefix_len": 24, "remote": "192.168.0.2", "mac": "0e:6b:c0:a8:00:02", "flags": 0'
+expect_match "node dump" "$dump" '"prefix": "10.244.3.0", "prefix_len": 24, "remote": "192.168.0.3", "mac": "02:11:22:33:44:55", "flags": 1'
 expect_eq "node dump entries" "$(grep -c '"node"' <<<"$dump")" 2
 expect_genl $node 1 "ENOENT: no node with this prefix" \
 	$(node_req $CMD_DEL_NODE $NODE_PREFIX:be32:0x0af40200 $NODE_PREFIX_LEN:u8:23)

@@ -406,6 +406,8 @@ static struct nlmsghdr *put_entry(char *buf, const char *prefix, uint8_t len,
 		mnl_attr_put_u32(nlh, KN_NODE_A_REMOTE, inet_addr(remote));
 	if (omit != KN_NODE_A_MAC)
 		mnl_attr_put(nlh, KN_NODE_A_MAC, mac_len, mac);
+	if (omit != KN_NODE_A_FLAGS)
+		mnl_attr_put_u32(nlh, KN_NODE_A_FLAGS, KN_NODE_F_MAC_SET);
 	mnl_attr_put_u32(nlh, KN_NODE_A_MAX + 1, 1);	/* a newer module's */
 	mnl_attr_nest_end(nlh, nest);
 	return nlh;
@@ -431,8 +433,9 @@ static void test_dump(void)
 	test_case(ok && table.count == 150 && e[149].ifindex == 7 &&
 		  e[149].prefix.addr.s_addr == inet_addr("10.101.49.0") &&
 		  e[149].prefix.prefix_len == 24 &&
-		  e[149].remote.s_addr == inet_addr("192.168.0.2") && !memcmp(e[149].mac, mac, 6),
-		  "node dump: 150 messages read into 150 entries: ifindex, prefix, remote, MAC");
+		  e[149].remote.s_addr == inet_addr("192.168.0.2") && !memcmp(e[149].mac, mac, 6) &&
+		  e[149].mac_set,
+		  "node dump: 150 messages read into 150 entries: ifindex, prefix, remote, MAC, flags");
 	kn_node_table_free(&table);
 	test_case(!table.entries && !table.count && !table.capacity,
 		  "node table freed and emptied");
