@@ -51,9 +51,7 @@ static struct nlmsghdr *put_entry(char *buf, const uint8_t *mac, size_t mac_len,
 	struct nlmsghdr *nlh;
 	struct nlattr *nest;
 
-	memset(buf, 0, KN_GENL_SEND_BUF_SIZE);
-	nlh = kn_genl_msg_put(buf, 0x42, KN_GENL_VERSION, KN_CMD_GET_FDB, 0, 1);
-	nlh->nlmsg_flags = NLM_F_MULTI;
+	nlh = test_genl_reply_start(buf, KN_CMD_GET_FDB, NLM_F_MULTI);
 	mnl_attr_put_u32(nlh, KN_A_IFINDEX, 7);
 	nest = mnl_attr_nest_start(nlh, KN_A_FDB);
 	if (omit != KN_FDB_A_MAC)

@@ -5,6 +5,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "harness.h"
 
@@ -30,4 +31,73 @@ int test_summary(void)
 {
 	printf("%u passed, %u failed\n", tests_passed, tests_failed);
 	return tests_failed ? 1 : 0;
+}
+
+int test_build_argv(const char *const *args, char **argv)
+{
+	int argc = 0;
+
+	argv[argc++] = "kn-ctl";
+	while (argc <= TEST_MAX_ARGS && args[argc - 1]) {
+		argv[argc] = (char *)args[argc - 1];
+		argc++;
+	}
+	argv[argc] = NULL;
+	return argc;
+}
+
+enum kn_ctl_action test_parse(const char *const *args, struct kn_invocation *inv)
+{
+	char *argv[TEST_MAX_ARGS + 2];
+
+	return kn_ctl_parse_command_line(test_build_argv(args, argv), argv, inv);
+}
+
+void test_describe(const char *const *args, char *buf, size_t size)
+{
+	size_t used = snprintf(buf, size, "kn-ctl");
+	int i;
+
+	for (i = 0; i < TEST_MAX_ARGS && args[i] && used < size; i++)
+		used += snprintf(buf + used, size - used, " %s", args[i]);
+}
+
+void test_refusals(const struct test_refusal *refusals, size_t count)
+{
+	struct kn_invocation inv;
+	char line[256];
+	size_t i;
+
+	for (i = 0; i < count; i++) {
+		enum kn_ctl_action action = test_parse(refusals[i].args, &inv);
+
+		test_describe(refusals[i].args, line, sizeof(line));
+		if (!test_case(action == KN_CTL_USAGE_ERROR &&
+			       strstr(inv.error, refusals[i].error),
+			       "\"%s\" refused: %s", line, refusals[i].error))
+			printf("     got action %d, error \"%s\"\n", action, inv.error);
+	}
+}
+
+int test_collect_attr(const struct nlattr *attr, void *data)
+{
+	struct test_attrs *attrs = data;
+	unsigned int type = mnl_attr_get_type(attr);
+
+	attrs->count++;
+	if (type >= ARRAY_SIZE(attrs->tb) || attrs->tb[type])
+		attrs->unknown = true;
+	else
+		attrs->tb[type] = attr;
+	return MNL_CB_OK;
+}
+
+struct nlmsghdr *test_genl_reply_start(char *buf, uint8_t cmd, uint16_t flags)
+{
+	struct nlmsghdr *nlh;
+
+	memset(buf, 0, KN_GENL_SEND_BUF_SIZE);
+	nlh = kn_genl_msg_put(buf, 0x42, KN_GENL_VERSION, cmd, 0, 1);
+	nlh->nlmsg_flags = flags;
+	return nlh;
 }

@@ -15,31 +15,6 @@
 #include "kn-ctl.h"
 #include "harness.h"
 
-#define MAX_ARGS	12
-
-static enum kn_ctl_action parse(const char *const *args, struct kn_invocation *inv)
-{
-	char *argv[MAX_ARGS + 2];
-	int argc = 0;
-
-	argv[argc++] = "kn-ctl";
-	while (argc <= MAX_ARGS && args[argc - 1]) {
-		argv[argc] = (char *)args[argc - 1];
-		argc++;
-	}
-	argv[argc] = NULL;
-	return kn_ctl_parse_command_line(argc, argv, inv);
-}
-
-static void describe(const char *const *args, char *buf, size_t size)
-{
-	size_t used = snprintf(buf, size, "kn-ctl");
-	int i;
-
-	for (i = 0; i < MAX_ARGS && args[i] && used < size; i++)
-		used += snprintf(buf + used, size - used, " %s", args[i]);
-}
-
 /* --- kn_parse_seconds_ms --- */
 
 static const struct {
@@ -109,7 +84,7 @@ static void test_format_seconds(void)
 /* --- arguments --- */
 
 static const struct {
-	const char *args[MAX_ARGS];
+	const char *args[TEST_MAX_ARGS];
 	const char *command;
 	const char *dev;
 	bool json;
@@ -130,7 +105,7 @@ static void test_show_args(void)
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(show_cases); i++) {
-		enum kn_ctl_action action = parse(show_cases[i].args, &inv);
+		enum kn_ctl_action action = test_parse(show_cases[i].args, &inv);
 		const char *dev = NULL;
 		bool ok = action == KN_CTL_RUN && !strcmp(inv.command->name, "show") &&
 			  inv.json == show_cases[i].json;
@@ -139,13 +114,13 @@ static void test_show_args(void)
 			dev = !strcmp(inv.object->name, "fdb") ? inv.args.fdb_show.dev
 							       : inv.args.link_show.dev;
 		ok = ok && (show_cases[i].dev ? dev && !strcmp(dev, show_cases[i].dev) : !dev);
-		describe(show_cases[i].args, line, sizeof(line));
+		test_describe(show_cases[i].args, line, sizeof(line));
 		test_case(ok, "request from \"%s\"", line);
 	}
 }
 
 static const struct {
-	const char *args[MAX_ARGS];
+	const char *args[TEST_MAX_ARGS];
 	struct kn_link_set_args expected;
 } set_cases[] = {
 	{ { "link", "set", "dev", "kn0", "ageing", "1" },
@@ -170,7 +145,7 @@ static void test_set_args(void)
 	for (i = 0; i < ARRAY_SIZE(set_cases); i++) {
 		const struct kn_link_set_args *want = &set_cases[i].expected;
 		const struct kn_link_set_args *got = &inv.args.link_set;
-		enum kn_ctl_action action = parse(set_cases[i].args, &inv);
+		enum kn_ctl_action action = test_parse(set_cases[i].args, &inv);
 		bool ok = action == KN_CTL_RUN && !strcmp(inv.object->name, "link") &&
 			  !strcmp(inv.command->name, "set");
 
@@ -179,15 +154,12 @@ static void test_set_args(void)
 		     got->has_fdb_max == want->has_fdb_max &&
 		     (!want->has_ageing_time || got->ageing_time_ms == want->ageing_time_ms) &&
 		     (!want->has_fdb_max || got->fdb_max == want->fdb_max);
-		describe(set_cases[i].args, line, sizeof(line));
+		test_describe(set_cases[i].args, line, sizeof(line));
 		test_case(ok, "link set request from \"%s\"", line);
 	}
 }
 
-static const struct {
-	const char *args[MAX_ARGS];
-	const char *error;
-} refused_cases[] = {
+static const struct test_refusal refused_cases[] = {
 	{ { "fdb" }, "missing COMMAND (one of: show)" },
 	{ { "fdb", "list" }, "unknown command 'list'" },
 	{ { "fdb", "show" }, "fdb show: dev KN is required" },
@@ -216,56 +188,20 @@ static const struct {
 	{ { "link", "set", "dev", "kn0", "mtu", "1500" }, "link set: unknown argument 'mtu'" },
 };
 
-static void test_refused(void)
-{
-	struct kn_invocation inv;
-	char line[256];
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(refused_cases); i++) {
-		enum kn_ctl_action action = parse(refused_cases[i].args, &inv);
-
-		describe(refused_cases[i].args, line, sizeof(line));
-		if (!test_case(action == KN_CTL_USAGE_ERROR &&
-			       strstr(inv.error, refused_cases[i].error),
-			       "\"%s\" refused: %s", line, refused_cases[i].error))
-			printf("     got \"%s\"\n", inv.error);
-	}
-}
-
 /* --- the set request --- */
-
-struct attrs {
-	const struct nlattr *tb[32];
-	unsigned int count;
-	bool unknown;
-};
-
-static int collect_cb(const struct nlattr *attr, void *data)
-{
-	struct attrs *attrs = data;
-	unsigned int type = mnl_attr_get_type(attr);
-
-	attrs->count++;
-	if (type >= ARRAY_SIZE(attrs->tb) || attrs->tb[type])
-		attrs->unknown = true;
-	else
-		attrs->tb[type] = attr;
-	return MNL_CB_OK;
-}
 
 static void test_set_message(void)
 {
 	char buf[KN_GENL_SEND_BUF_SIZE] __attribute__((aligned(8))) = { 0 };
 	struct kn_link_set_args args = { .dev = "kn0", .has_fdb_max = true, .fdb_max = 4096 };
-	struct attrs top = { 0 }, link = { 0 };
+	struct test_attrs top = { 0 }, link = { 0 };
 	const struct genlmsghdr *genlh;
 	struct nlmsghdr *nlh;
 
 	nlh = kn_genl_msg_put(buf, 0x42, KN_GENL_VERSION, KN_CMD_SET_LINK, 0, 3);
 	kn_link_set_put_attrs(nlh, &args);
 	genlh = mnl_nlmsg_get_payload(nlh);
-	mnl_attr_parse(nlh, GENL_HDRLEN, collect_cb, &top);
+	mnl_attr_parse(nlh, GENL_HDRLEN, test_collect_attr, &top);
 	test_case(genlh->cmd == KN_CMD_SET_LINK && top.count == 2 && !top.unknown &&
 		  top.tb[KN_A_IFNAME] &&
 		  mnl_attr_get_payload_len(top.tb[KN_A_IFNAME]) == sizeof("kn0") &&
@@ -273,7 +209,7 @@ static void test_set_message(void)
 		  top.tb[KN_A_LINK] && (top.tb[KN_A_LINK]->nla_type & NLA_F_NESTED),
 		  "link set: KN_A_IFNAME \"kn0\" (NUL-terminated) and a KN_A_LINK nest, nothing else");
 	if (top.tb[KN_A_LINK])
-		mnl_attr_parse_nested(top.tb[KN_A_LINK], collect_cb, &link);
+		mnl_attr_parse_nested(top.tb[KN_A_LINK], test_collect_attr, &link);
 	test_case(link.count == 1 && !link.unknown && link.tb[KN_LINK_A_FDB_MAX] &&
 		  mnl_attr_get_payload_len(link.tb[KN_LINK_A_FDB_MAX]) == 4 &&
 		  mnl_attr_get_u32(link.tb[KN_LINK_A_FDB_MAX]) == 4096,
@@ -286,9 +222,9 @@ static void test_set_message(void)
 	args.ageing_time_ms = 1500;
 	nlh = kn_genl_msg_put(buf, 0x42, KN_GENL_VERSION, KN_CMD_SET_LINK, 0, 4);
 	kn_link_set_put_attrs(nlh, &args);
-	mnl_attr_parse(nlh, GENL_HDRLEN, collect_cb, &top);
+	mnl_attr_parse(nlh, GENL_HDRLEN, test_collect_attr, &top);
 	if (top.tb[KN_A_LINK])
-		mnl_attr_parse_nested(top.tb[KN_A_LINK], collect_cb, &link);
+		mnl_attr_parse_nested(top.tb[KN_A_LINK], test_collect_attr, &link);
 	test_case(link.count == 2 && !link.unknown && link.tb[KN_LINK_A_AGEING_TIME_MS] &&
 		  mnl_attr_get_u32(link.tb[KN_LINK_A_AGEING_TIME_MS]) == 1500 &&
 		  link.tb[KN_LINK_A_FDB_MAX],
@@ -296,15 +232,6 @@ static void test_set_message(void)
 }
 
 /* --- the GET_LINK reply, built the way the kernel builds it --- */
-
-static struct nlmsghdr *reply_start(char *buf)
-{
-	struct nlmsghdr *nlh = kn_genl_msg_put(buf, 0x42, KN_GENL_VERSION,
-					       KN_CMD_GET_LINK, 0, 1);
-
-	nlh->nlmsg_flags = 0;
-	return nlh;
-}
 
 /* Leaves out one thing the contract promises, or none (omit 0). */
 enum omit { OMIT_NONE, OMIT_FDB_MAX, OMIT_FLOODED, OMIT_STATS, OMIT_ENCAP_DECAP };
@@ -355,7 +282,7 @@ static void test_link_reply(void)
 	unsigned int type;
 	bool drops_ok = true;
 
-	nlh = reply_start(buf);
+	nlh = test_genl_reply_start(buf, KN_CMD_GET_LINK, 0);
 	put_link_reply(nlh, OMIT_NONE, true);
 	memset(&info, 0xa5, sizeof(info));
 	test_case(!kn_link_parse_reply(nlh, &info) && info.complete &&
@@ -372,32 +299,32 @@ static void test_link_reply(void)
 	test_case(drops_ok && !info.has_drop[KN_DROP_A_UNSPEC] && !info.has_drop[KN_DROP_A_PAD],
 		  "link reply: every drop reason read, each with a name");
 
-	nlh = reply_start(buf);
+	nlh = test_genl_reply_start(buf, KN_CMD_GET_LINK, 0);
 	put_link_reply(nlh, OMIT_NONE, false);
 	test_case(!kn_link_parse_reply(nlh, &info) && !info.has_drop[KN_DROP_A_RUNT] &&
 		  info.has_drop[KN_DROP_A_NOMEM],
 		  "link reply from an older module without a drop reason: that reason is absent, not 0");
 
-	nlh = reply_start(buf);
+	nlh = test_genl_reply_start(buf, KN_CMD_GET_LINK, 0);
 	put_link_reply(nlh, OMIT_ENCAP_DECAP, true);
 	test_case(!kn_link_parse_reply(nlh, &info) && info.complete &&
 		  !info.has_encap && !info.has_decap && !info.encap,
 		  "link reply from a module without the overlay: no encap/decap, not 0");
 
-	nlh = reply_start(buf);
+	nlh = test_genl_reply_start(buf, KN_CMD_GET_LINK, 0);
 	put_link_reply(nlh, OMIT_FDB_MAX, true);
 	test_case(kn_link_parse_reply(nlh, &info) == -EBADMSG,
 		  "link reply without FDB_MAX -> -EBADMSG");
-	nlh = reply_start(buf);
+	nlh = test_genl_reply_start(buf, KN_CMD_GET_LINK, 0);
 	put_link_reply(nlh, OMIT_FLOODED, true);
 	test_case(kn_link_parse_reply(nlh, &info) == -EBADMSG,
 		  "link reply without FLOODED -> -EBADMSG");
-	nlh = reply_start(buf);
+	nlh = test_genl_reply_start(buf, KN_CMD_GET_LINK, 0);
 	put_link_reply(nlh, OMIT_STATS, true);
 	test_case(kn_link_parse_reply(nlh, &info) == -EBADMSG,
 		  "link reply without KN_A_LINK_STATS -> -EBADMSG");
 
-	nlh = reply_start(buf);
+	nlh = test_genl_reply_start(buf, KN_CMD_GET_LINK, 0);
 	mnl_attr_put_u16(nlh, KN_A_IFINDEX, 7);
 	test_case(kn_link_parse_reply(nlh, &info) == -EBADMSG,
 		  "link reply with a 2-byte IFINDEX -> -EBADMSG");
@@ -409,7 +336,7 @@ void link_tests(void)
 	test_format_seconds();
 	test_show_args();
 	test_set_args();
-	test_refused();
+	test_refusals(refused_cases, ARRAY_SIZE(refused_cases));
 	test_set_message();
 	test_link_reply();
 }

@@ -22,31 +22,6 @@
 #include "rtnl.h"
 #include "harness.h"
 
-#define MAX_ARGS	12
-
-static enum kn_ctl_action parse(const char *const *args, struct kn_invocation *inv)
-{
-	char *argv[MAX_ARGS + 2];
-	int argc = 0;
-
-	argv[argc++] = "kn-ctl";
-	while (argc <= MAX_ARGS && args[argc - 1]) {
-		argv[argc] = (char *)args[argc - 1];
-		argc++;
-	}
-	argv[argc] = NULL;
-	return kn_ctl_parse_command_line(argc, argv, inv);
-}
-
-static void describe(const char *const *args, char *buf, size_t size)
-{
-	size_t used = snprintf(buf, size, "kn-ctl");
-	int i;
-
-	for (i = 0; i < MAX_ARGS && args[i] && used < size; i++)
-		used += snprintf(buf + used, size - used, " %s", args[i]);
-}
-
 /* --- kn_parse_mac, kn_mac_unicast, kn_ipv4_unicast --- */
 
 static const struct {
@@ -103,7 +78,7 @@ static void test_mac_and_unicast(void)
 /* --- arguments --- */
 
 static const struct {
-	const char *args[MAX_ARGS];
+	const char *args[TEST_MAX_ARGS];
 	const char *command;
 	const char *prefix;		/* "A.B.C.D/N" */
 	const char *via;
@@ -143,7 +118,7 @@ static void test_add_args(void)
 
 	for (i = 0; i < ARRAY_SIZE(add_cases); i++) {
 		const struct kn_node_add_args *args = &inv.args.node_add;
-		enum kn_ctl_action action = parse(add_cases[i].args, &inv);
+		enum kn_ctl_action action = test_parse(add_cases[i].args, &inv);
 		bool ok = action == KN_CTL_RUN && !strcmp(inv.object->name, "node") &&
 			  !strcmp(inv.command->name, add_cases[i].command) &&
 			  inv.json == add_cases[i].json;
@@ -158,45 +133,42 @@ static void test_add_args(void)
 
 			ok = !kn_parse_mac(add_cases[i].mac, want) && !memcmp(want, args->mac, 6);
 		}
-		describe(add_cases[i].args, line, sizeof(line));
+		test_describe(add_cases[i].args, line, sizeof(line));
 		test_case(ok, "node %s request from \"%s\"", add_cases[i].command, line);
 	}
 }
 
 static void test_other_args(void)
 {
-	static const char *const del[MAX_ARGS] = { "node", "del", "10.244.2.0/24", "dev", "kn0" };
-	static const char *const del0[MAX_ARGS] = { "node", "del", "0.0.0.0/0", "dev", "kn0" };
-	static const char *const list[MAX_ARGS] = { "node", "list" };
-	static const char *const list_dev[MAX_ARGS] = { "-j", "node", "list", "dev", "kn1" };
-	static const char *const sync[MAX_ARGS] = { "node", "sync" };
-	static const char *const sync_dev[MAX_ARGS] = { "node", "sync", "dev", "kn0" };
+	static const char *const del[TEST_MAX_ARGS] = { "node", "del", "10.244.2.0/24", "dev", "kn0" };
+	static const char *const del0[TEST_MAX_ARGS] = { "node", "del", "0.0.0.0/0", "dev", "kn0" };
+	static const char *const list[TEST_MAX_ARGS] = { "node", "list" };
+	static const char *const list_dev[TEST_MAX_ARGS] = { "-j", "node", "list", "dev", "kn1" };
+	static const char *const sync[TEST_MAX_ARGS] = { "node", "sync" };
+	static const char *const sync_dev[TEST_MAX_ARGS] = { "node", "sync", "dev", "kn0" };
 	struct kn_invocation inv;
 
-	test_case(parse(del, &inv) == KN_CTL_RUN && !strcmp(inv.command->name, "del") &&
+	test_case(test_parse(del, &inv) == KN_CTL_RUN && !strcmp(inv.command->name, "del") &&
 		  cidr_is(&inv.args.node_del.prefix, "10.244.2.0/24") &&
 		  !strcmp(inv.args.node_del.dev, "kn0"),
 		  "node del request from \"kn-ctl node del 10.244.2.0/24 dev kn0\"");
-	test_case(parse(del0, &inv) == KN_CTL_RUN &&
+	test_case(test_parse(del0, &inv) == KN_CTL_RUN &&
 		  cidr_is(&inv.args.node_del.prefix, "0.0.0.0/0"),
 		  "node del 0.0.0.0/0 is accepted: an entry made with genl directly can be removed");
-	test_case(parse(list, &inv) == KN_CTL_RUN && !strcmp(inv.command->name, "list") &&
+	test_case(test_parse(list, &inv) == KN_CTL_RUN && !strcmp(inv.command->name, "list") &&
 		  !inv.args.node_list.dev && !inv.json,
 		  "node list request from \"kn-ctl node list\": every kn device");
-	test_case(parse(list_dev, &inv) == KN_CTL_RUN && inv.json &&
+	test_case(test_parse(list_dev, &inv) == KN_CTL_RUN && inv.json &&
 		  !strcmp(inv.args.node_list.dev, "kn1"),
 		  "node list request from \"kn-ctl -j node list dev kn1\"");
-	test_case(parse(sync, &inv) == KN_CTL_RUN && !strcmp(inv.command->name, "sync") &&
+	test_case(test_parse(sync, &inv) == KN_CTL_RUN && !strcmp(inv.command->name, "sync") &&
 		  !inv.args.node_sync.dev,
 		  "node sync request from \"kn-ctl node sync\": every kn device");
-	test_case(parse(sync_dev, &inv) == KN_CTL_RUN && !strcmp(inv.args.node_sync.dev, "kn0"),
+	test_case(test_parse(sync_dev, &inv) == KN_CTL_RUN && !strcmp(inv.args.node_sync.dev, "kn0"),
 		  "node sync request from \"kn-ctl node sync dev kn0\"");
 }
 
-static const struct {
-	const char *args[MAX_ARGS];
-	const char *error;
-} refused_cases[] = {
+static const struct test_refusal refused_cases[] = {
 	{ { "node" }, "node: missing COMMAND (one of: add, replace, del, list, sync)" },
 	{ { "node", "show" }, "node: unknown command 'show'" },
 	{ { "node", "add" }, "node add: missing PREFIX" },
@@ -270,43 +242,7 @@ static const struct {
 	{ { "node", "sync", "now" }, "node sync: unknown argument 'now'" },
 };
 
-static void test_refused(void)
-{
-	struct kn_invocation inv;
-	char line[256];
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(refused_cases); i++) {
-		enum kn_ctl_action action = parse(refused_cases[i].args, &inv);
-
-		describe(refused_cases[i].args, line, sizeof(line));
-		if (!test_case(action == KN_CTL_USAGE_ERROR &&
-			       strstr(inv.error, refused_cases[i].error),
-			       "\"%s\" refused: %s", line, refused_cases[i].error))
-			printf("     got \"%s\"\n", inv.error);
-	}
-}
-
 /* --- the genl requests --- */
-
-struct attrs {
-	const struct nlattr *tb[64];
-	unsigned int count;
-	bool unknown;
-};
-
-static int collect_cb(const struct nlattr *attr, void *data)
-{
-	struct attrs *attrs = data;
-	unsigned int type = mnl_attr_get_type(attr);
-
-	attrs->count++;
-	if (type >= ARRAY_SIZE(attrs->tb) || attrs->tb[type])
-		attrs->unknown = true;
-	else
-		attrs->tb[type] = attr;
-	return MNL_CB_OK;
-}
 
 static bool attr_bytes(const struct nlattr *attr, const void *bytes, size_t len)
 {
@@ -321,7 +257,7 @@ static void test_genl_messages(void)
 	static const uint8_t mac[6] = { 0x0a, 0x58, 0x0a, 0xf4, 0x02, 0x01 };
 	char buf[KN_GENL_SEND_BUF_SIZE] __attribute__((aligned(8))) = { 0 };
 	struct kn_node_add_args args = { .dev = "kn0" };
-	struct attrs top = { 0 }, node = { 0 };
+	struct test_attrs top = { 0 }, node = { 0 };
 	const struct genlmsghdr *genlh;
 	struct nlmsghdr *nlh;
 	uint8_t len = 24;
@@ -333,14 +269,14 @@ static void test_genl_messages(void)
 			      kn_node_new_flags(false), 3);
 	kn_node_new_put_attrs(nlh, 9, &args);
 	genlh = mnl_nlmsg_get_payload(nlh);
-	mnl_attr_parse(nlh, GENL_HDRLEN, collect_cb, &top);
+	mnl_attr_parse(nlh, GENL_HDRLEN, test_collect_attr, &top);
 	test_case(genlh->cmd == KN_CMD_NEW_NODE && top.count == 2 && !top.unknown &&
 		  top.tb[KN_A_IFINDEX] && mnl_attr_get_u32(top.tb[KN_A_IFINDEX]) == 9 &&
 		  !top.tb[KN_A_IFNAME] &&
 		  top.tb[KN_A_NODE] && (top.tb[KN_A_NODE]->nla_type & NLA_F_NESTED),
 		  "node add: KN_A_IFINDEX of the device routes go to (not its name) and a KN_A_NODE nest");
 	if (top.tb[KN_A_NODE])
-		mnl_attr_parse_nested(top.tb[KN_A_NODE], collect_cb, &node);
+		mnl_attr_parse_nested(top.tb[KN_A_NODE], test_collect_attr, &node);
 	test_case(node.count == 3 && !node.unknown &&
 		  attr_bytes(node.tb[KN_NODE_A_PREFIX], prefix_wire, 4) &&
 		  attr_bytes(node.tb[KN_NODE_A_PREFIX_LEN], &len, 1) &&
@@ -358,9 +294,9 @@ static void test_genl_messages(void)
 	nlh = kn_genl_msg_put(buf, 0x42, KN_GENL_VERSION, KN_CMD_NEW_NODE,
 			      kn_node_new_flags(true), 4);
 	kn_node_new_put_attrs(nlh, 9, &args);
-	mnl_attr_parse(nlh, GENL_HDRLEN, collect_cb, &top);
+	mnl_attr_parse(nlh, GENL_HDRLEN, test_collect_attr, &top);
 	if (top.tb[KN_A_NODE])
-		mnl_attr_parse_nested(top.tb[KN_A_NODE], collect_cb, &node);
+		mnl_attr_parse_nested(top.tb[KN_A_NODE], test_collect_attr, &node);
 	test_case(node.count == 4 && !node.unknown && attr_bytes(node.tb[KN_NODE_A_MAC], mac, 6),
 		  "node add ... mac 0a:58:0a:f4:02:01: a 6-byte MAC in the nest");
 	test_case((nlh->nlmsg_flags & NLM_F_REPLACE) && (nlh->nlmsg_flags & NLM_F_CREATE) &&
@@ -373,9 +309,9 @@ static void test_genl_messages(void)
 	memset(&node, 0, sizeof(node));
 	nlh = kn_genl_msg_put(buf, 0x42, KN_GENL_VERSION, KN_CMD_DEL_NODE, 0, 5);
 	kn_node_del_put_attrs(nlh, 9, &args.prefix);
-	mnl_attr_parse(nlh, GENL_HDRLEN, collect_cb, &top);
+	mnl_attr_parse(nlh, GENL_HDRLEN, test_collect_attr, &top);
 	if (top.tb[KN_A_NODE])
-		mnl_attr_parse_nested(top.tb[KN_A_NODE], collect_cb, &node);
+		mnl_attr_parse_nested(top.tb[KN_A_NODE], test_collect_attr, &node);
 	test_case(top.count == 2 && mnl_attr_get_u32(top.tb[KN_A_IFINDEX]) == 9 &&
 		  node.count == 2 && !node.unknown &&
 		  attr_bytes(node.tb[KN_NODE_A_PREFIX], prefix_wire, 4) &&
@@ -393,9 +329,7 @@ static struct nlmsghdr *put_entry(char *buf, const char *prefix, uint8_t len,
 	struct nlmsghdr *nlh;
 	struct nlattr *nest;
 
-	memset(buf, 0, KN_GENL_SEND_BUF_SIZE);
-	nlh = kn_genl_msg_put(buf, 0x42, KN_GENL_VERSION, KN_CMD_GET_NODE, 0, 1);
-	nlh->nlmsg_flags = NLM_F_MULTI;
+	nlh = test_genl_reply_start(buf, KN_CMD_GET_NODE, NLM_F_MULTI);
 	mnl_attr_put_u32(nlh, KN_A_IFINDEX, 7);
 	nest = mnl_attr_nest_start(nlh, KN_A_NODE);
 	if (omit != KN_NODE_A_PREFIX)
@@ -496,7 +430,7 @@ static void test_neigh_messages(void)
 {
 	static const uint8_t lladdr[6] = { 0x5a, 0x0c, 0x7e, 0x21, 0x9b, 0x40 };
 	static struct kn_nl nl;		/* no socket: only its send buffer */
-	struct attrs attrs = { 0 };
+	struct test_attrs attrs = { 0 };
 	const struct ndmsg *ndm;
 	struct nlmsghdr *nlh;
 	struct in_addr network;
@@ -505,7 +439,7 @@ static void test_neigh_messages(void)
 	nlh = kn_nl_msg_start(&nl, RTM_NEWNEIGH, 0);
 	kn_rtnl_neigh_msg(nlh, RTM_NEWNEIGH, 9, network, lladdr);
 	ndm = mnl_nlmsg_get_payload(nlh);
-	mnl_attr_parse(nlh, sizeof(*ndm), collect_cb, &attrs);
+	mnl_attr_parse(nlh, sizeof(*ndm), test_collect_attr, &attrs);
 	test_case(nlh->nlmsg_type == RTM_NEWNEIGH &&
 		  nlh->nlmsg_flags == (NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_REPLACE) &&
 		  ndm->ndm_family == AF_INET && ndm->ndm_ifindex == 9 &&
@@ -521,7 +455,7 @@ static void test_neigh_messages(void)
 	nlh = kn_nl_msg_start(&nl, RTM_DELNEIGH, 0);
 	kn_rtnl_neigh_msg(nlh, RTM_DELNEIGH, 9, network, NULL);
 	ndm = mnl_nlmsg_get_payload(nlh);
-	mnl_attr_parse(nlh, sizeof(*ndm), collect_cb, &attrs);
+	mnl_attr_parse(nlh, sizeof(*ndm), test_collect_attr, &attrs);
 	test_case(nlh->nlmsg_type == RTM_DELNEIGH &&
 		  nlh->nlmsg_flags == (NLM_F_REQUEST | NLM_F_ACK) &&
 		  ndm->ndm_family == AF_INET && ndm->ndm_ifindex == 9 &&
@@ -533,7 +467,7 @@ static void test_neigh_messages(void)
 static void test_route_messages(void)
 {
 	static struct kn_nl nl;
-	struct attrs attrs = { 0 };
+	struct test_attrs attrs = { 0 };
 	const struct rtmsg *rtm;
 	struct nlmsghdr *nlh;
 	struct kn_cidr prefix;
@@ -542,7 +476,7 @@ static void test_route_messages(void)
 	nlh = kn_nl_msg_start(&nl, RTM_NEWROUTE, 0);
 	kn_rtnl_onlink_route_msg(nlh, RTM_NEWROUTE, 9, &prefix, prefix.addr);
 	rtm = mnl_nlmsg_get_payload(nlh);
-	mnl_attr_parse(nlh, sizeof(*rtm), collect_cb, &attrs);
+	mnl_attr_parse(nlh, sizeof(*rtm), test_collect_attr, &attrs);
 	test_case(nlh->nlmsg_type == RTM_NEWROUTE &&
 		  nlh->nlmsg_flags == (NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_REPLACE) &&
 		  rtm->rtm_family == AF_INET && rtm->rtm_dst_len == 24 && !rtm->rtm_src_len &&
@@ -562,7 +496,7 @@ static void test_route_messages(void)
 	nlh = kn_nl_msg_start(&nl, RTM_DELROUTE, 0);
 	kn_rtnl_onlink_route_msg(nlh, RTM_DELROUTE, 9, &prefix, prefix.addr);
 	rtm = mnl_nlmsg_get_payload(nlh);
-	mnl_attr_parse(nlh, sizeof(*rtm), collect_cb, &attrs);
+	mnl_attr_parse(nlh, sizeof(*rtm), test_collect_attr, &attrs);
 	test_case(nlh->nlmsg_type == RTM_DELROUTE &&
 		  nlh->nlmsg_flags == (NLM_F_REQUEST | NLM_F_ACK) &&
 		  rtm->rtm_dst_len == 24 && rtm->rtm_table == RT_TABLE_MAIN &&
@@ -667,7 +601,7 @@ void node_tests(void)
 	test_mac_and_unicast();
 	test_add_args();
 	test_other_args();
-	test_refused();
+	test_refusals(refused_cases, ARRAY_SIZE(refused_cases));
 	test_genl_messages();
 	test_dump();
 	test_derived_mac();

@@ -16,35 +16,10 @@
 #include "kn-ctl.h"
 #include "harness.h"
 
-#define MAX_ARGS	12
-
-static enum kn_ctl_action parse(const char *const *args, struct kn_invocation *inv)
-{
-	char *argv[MAX_ARGS + 2];
-	int argc = 0;
-
-	argv[argc++] = "kn-ctl";
-	while (argc <= MAX_ARGS && args[argc - 1]) {
-		argv[argc] = (char *)args[argc - 1];
-		argc++;
-	}
-	argv[argc] = NULL;
-	return kn_ctl_parse_command_line(argc, argv, inv);
-}
-
-static void describe(const char *const *args, char *buf, size_t size)
-{
-	size_t used = snprintf(buf, size, "kn-ctl");
-	int i;
-
-	for (i = 0; i < MAX_ARGS && args[i] && used < size; i++)
-		used += snprintf(buf + used, size - used, " %s", args[i]);
-}
-
 /* --- arguments --- */
 
 static const struct {
-	const char *args[MAX_ARGS];
+	const char *args[TEST_MAX_ARGS];
 	const char *command;
 	const char *dev;
 	bool json;
@@ -62,7 +37,7 @@ static void test_dev_args(void)
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(dev_cases); i++) {
-		enum kn_ctl_action action = parse(dev_cases[i].args, &inv);
+		enum kn_ctl_action action = test_parse(dev_cases[i].args, &inv);
 		const char *dev = NULL;
 		bool ok = action == KN_CTL_RUN && !strcmp(inv.object->name, "overlay") &&
 			  !strcmp(inv.command->name, dev_cases[i].command) &&
@@ -72,13 +47,13 @@ static void test_dev_args(void)
 			dev = !strcmp(inv.command->name, "show") ? inv.args.overlay_show.dev
 								 : inv.args.overlay_del.dev;
 		ok = ok && (dev_cases[i].dev ? dev && !strcmp(dev, dev_cases[i].dev) : !dev);
-		describe(dev_cases[i].args, line, sizeof(line));
+		test_describe(dev_cases[i].args, line, sizeof(line));
 		test_case(ok, "request from \"%s\"", line);
 	}
 }
 
 static const struct {
-	const char *args[MAX_ARGS];
+	const char *args[TEST_MAX_ARGS];
 	struct kn_overlay_set_args expected;
 	const char *local;
 } set_cases[] = {
@@ -104,7 +79,7 @@ static void test_set_args(void)
 	for (i = 0; i < ARRAY_SIZE(set_cases); i++) {
 		const struct kn_overlay_set_args *want = &set_cases[i].expected;
 		const struct kn_overlay_set_args *got = &inv.args.overlay_set;
-		enum kn_ctl_action action = parse(set_cases[i].args, &inv);
+		enum kn_ctl_action action = test_parse(set_cases[i].args, &inv);
 		bool ok = action == KN_CTL_RUN && !strcmp(inv.object->name, "overlay") &&
 			  !strcmp(inv.command->name, "set");
 
@@ -114,15 +89,12 @@ static void test_set_args(void)
 		     (!want->has_local || got->local.s_addr == inet_addr(set_cases[i].local)) &&
 		     (!want->has_port || got->port == want->port) &&
 		     (!want->has_vni || got->vni == want->vni);
-		describe(set_cases[i].args, line, sizeof(line));
+		test_describe(set_cases[i].args, line, sizeof(line));
 		test_case(ok, "overlay set request from \"%s\"", line);
 	}
 }
 
-static const struct {
-	const char *args[MAX_ARGS];
-	const char *error;
-} refused_cases[] = {
+static const struct test_refusal refused_cases[] = {
 	{ { "overlay" }, "overlay: missing COMMAND (one of: show, set, del)" },
 	{ { "overlay", "add" }, "overlay: unknown command 'add'" },
 	{ { "overlay", "show", "kn0" }, "overlay show: unknown argument 'kn0'" },
@@ -174,63 +146,27 @@ static const struct {
 	  "overlay set: vni '0x10' is not a number" },
 };
 
-static void test_refused(void)
-{
-	struct kn_invocation inv;
-	char line[256];
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(refused_cases); i++) {
-		enum kn_ctl_action action = parse(refused_cases[i].args, &inv);
-
-		describe(refused_cases[i].args, line, sizeof(line));
-		if (!test_case(action == KN_CTL_USAGE_ERROR &&
-			       strstr(inv.error, refused_cases[i].error),
-			       "\"%s\" refused: %s", line, refused_cases[i].error))
-			printf("     got \"%s\"\n", inv.error);
-	}
-}
-
 /* --- the set request --- */
-
-struct attrs {
-	const struct nlattr *tb[32];
-	unsigned int count;
-	bool unknown;
-};
-
-static int collect_cb(const struct nlattr *attr, void *data)
-{
-	struct attrs *attrs = data;
-	unsigned int type = mnl_attr_get_type(attr);
-
-	attrs->count++;
-	if (type >= ARRAY_SIZE(attrs->tb) || attrs->tb[type])
-		attrs->unknown = true;
-	else
-		attrs->tb[type] = attr;
-	return MNL_CB_OK;
-}
 
 static void test_set_message(void)
 {
 	static const uint8_t local_wire[4] = { 192, 168, 0, 1 };
 	char buf[KN_GENL_SEND_BUF_SIZE] __attribute__((aligned(8))) = { 0 };
 	struct kn_overlay_set_args args = { .dev = "kn0", .has_vni = true, .vni = 0x123456 };
-	struct attrs top = { 0 }, overlay = { 0 };
+	struct test_attrs top = { 0 }, overlay = { 0 };
 	const struct genlmsghdr *genlh;
 	struct nlmsghdr *nlh;
 
 	nlh = kn_genl_msg_put(buf, 0x42, KN_GENL_VERSION, KN_CMD_SET_OVERLAY, 0, 3);
 	kn_overlay_set_put_attrs(nlh, &args);
 	genlh = mnl_nlmsg_get_payload(nlh);
-	mnl_attr_parse(nlh, GENL_HDRLEN, collect_cb, &top);
+	mnl_attr_parse(nlh, GENL_HDRLEN, test_collect_attr, &top);
 	test_case(genlh->cmd == KN_CMD_SET_OVERLAY && top.count == 2 && !top.unknown &&
 		  top.tb[KN_A_IFNAME] && !strcmp(mnl_attr_get_str(top.tb[KN_A_IFNAME]), "kn0") &&
 		  top.tb[KN_A_OVERLAY] && (top.tb[KN_A_OVERLAY]->nla_type & NLA_F_NESTED),
 		  "overlay set: KN_A_IFNAME \"kn0\" and a KN_A_OVERLAY nest, nothing else");
 	if (top.tb[KN_A_OVERLAY])
-		mnl_attr_parse_nested(top.tb[KN_A_OVERLAY], collect_cb, &overlay);
+		mnl_attr_parse_nested(top.tb[KN_A_OVERLAY], test_collect_attr, &overlay);
 	test_case(overlay.count == 1 && !overlay.unknown && overlay.tb[KN_OVERLAY_A_VNI] &&
 		  mnl_attr_get_payload_len(overlay.tb[KN_OVERLAY_A_VNI]) == 4 &&
 		  mnl_attr_get_u32(overlay.tb[KN_OVERLAY_A_VNI]) == 0x123456,
@@ -245,9 +181,9 @@ static void test_set_message(void)
 	args.port = 8472;
 	nlh = kn_genl_msg_put(buf, 0x42, KN_GENL_VERSION, KN_CMD_SET_OVERLAY, 0, 4);
 	kn_overlay_set_put_attrs(nlh, &args);
-	mnl_attr_parse(nlh, GENL_HDRLEN, collect_cb, &top);
+	mnl_attr_parse(nlh, GENL_HDRLEN, test_collect_attr, &top);
 	if (top.tb[KN_A_OVERLAY])
-		mnl_attr_parse_nested(top.tb[KN_A_OVERLAY], collect_cb, &overlay);
+		mnl_attr_parse_nested(top.tb[KN_A_OVERLAY], test_collect_attr, &overlay);
 	test_case(overlay.count == 3 && !overlay.unknown &&
 		  overlay.tb[KN_OVERLAY_A_LOCAL] &&
 		  mnl_attr_get_payload_len(overlay.tb[KN_OVERLAY_A_LOCAL]) == 4 &&
@@ -260,16 +196,6 @@ static void test_set_message(void)
 }
 
 /* --- the GET_OVERLAY reply, built the way the kernel builds it --- */
-
-static struct nlmsghdr *reply_start(char *buf)
-{
-	struct nlmsghdr *nlh;
-
-	memset(buf, 0, KN_GENL_SEND_BUF_SIZE);
-	nlh = kn_genl_msg_put(buf, 0x42, KN_GENL_VERSION, KN_CMD_GET_OVERLAY, 0, 1);
-	nlh->nlmsg_flags = 0;
-	return nlh;
-}
 
 /* omit: a KN_OVERLAY_A_* to leave out, 0 for none, -1 for no nest at all. */
 static void put_overlay_reply(struct nlmsghdr *nlh, int omit, bool with_name)
@@ -300,7 +226,7 @@ static void test_overlay_reply(void)
 	struct nlmsghdr *nlh;
 	int omit;
 
-	nlh = reply_start(buf);
+	nlh = test_genl_reply_start(buf, KN_CMD_GET_OVERLAY, 0);
 	put_overlay_reply(nlh, 0, true);
 	memset(&info, 0xa5, sizeof(info));
 	test_case(!kn_overlay_parse_reply(nlh, &info) && info.complete && info.has_overlay &&
@@ -309,7 +235,7 @@ static void test_overlay_reply(void)
 		  info.vni == KN_VNI_MAX,
 		  "overlay reply: index, name, local (network order), port and vni read; newer attributes skipped");
 
-	nlh = reply_start(buf);
+	nlh = test_genl_reply_start(buf, KN_CMD_GET_OVERLAY, 0);
 	put_overlay_reply(nlh, -1, true);
 	memset(&info, 0xa5, sizeof(info));
 	test_case(!kn_overlay_parse_reply(nlh, &info) && info.complete && !info.has_overlay &&
@@ -318,19 +244,19 @@ static void test_overlay_reply(void)
 		  "overlay reply without KN_A_OVERLAY: a device without an overlay");
 
 	for (omit = KN_OVERLAY_A_LOCAL; omit <= KN_OVERLAY_A_MAX; omit++) {
-		nlh = reply_start(buf);
+		nlh = test_genl_reply_start(buf, KN_CMD_GET_OVERLAY, 0);
 		put_overlay_reply(nlh, omit, true);
 		test_case(kn_overlay_parse_reply(nlh, &info) == -EBADMSG,
 			  "overlay reply without setting %d -> -EBADMSG (every setting is promised)",
 			  omit);
 	}
 
-	nlh = reply_start(buf);
+	nlh = test_genl_reply_start(buf, KN_CMD_GET_OVERLAY, 0);
 	put_overlay_reply(nlh, 0, false);
 	test_case(kn_overlay_parse_reply(nlh, &info) == -EBADMSG,
 		  "overlay reply without KN_A_IFNAME -> -EBADMSG");
 
-	nlh = reply_start(buf);
+	nlh = test_genl_reply_start(buf, KN_CMD_GET_OVERLAY, 0);
 	mnl_attr_put_u32(nlh, KN_A_IFINDEX, 7);
 	mnl_attr_put_strz(nlh, KN_A_IFNAME, "kn0");
 	{
@@ -371,7 +297,7 @@ void overlay_tests(void)
 {
 	test_dev_args();
 	test_set_args();
-	test_refused();
+	test_refusals(refused_cases, ARRAY_SIZE(refused_cases));
 	test_set_message();
 	test_overlay_reply();
 	test_overlay_drops();

@@ -287,10 +287,8 @@ static void test_ports(void)
 
 /* --- the dispatcher: argv -> action, object, command, options --- */
 
-#define MAX_ARGS	12
-
 static const struct {
-	const char *args[MAX_ARGS];	/* after the program name */
+	const char *args[TEST_MAX_ARGS];	/* after the program name */
 	enum kn_ctl_action action;
 	const char *object;		/* expected object, or NULL */
 	const char *command;		/* expected command name, or NULL */
@@ -396,36 +394,6 @@ static const struct {
 #undef JSON
 };
 
-static int args_count(const char *const *args)
-{
-	int n = 0;
-
-	while (n < MAX_ARGS && args[n])
-		n++;
-	return n;
-}
-
-/* argv as main() gets it, with a writable pointer array. */
-static int build_argv(const char *const *args, char **argv)
-{
-	int argc = args_count(args), i;
-
-	argv[0] = "kn-ctl";
-	for (i = 0; i < argc; i++)
-		argv[i + 1] = (char *)args[i];
-	argv[argc + 1] = NULL;
-	return argc + 1;
-}
-
-static void describe_args(const char *const *args, char *buf, size_t size)
-{
-	size_t used = snprintf(buf, size, "kn-ctl");
-	int i;
-
-	for (i = 0; i < args_count(args) && used < size; i++)
-		used += snprintf(buf + used, size - used, " %s", args[i]);
-}
-
 static const char *action_name(enum kn_ctl_action action)
 {
 	switch (action) {
@@ -448,14 +416,12 @@ static void test_dispatch(void)
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(dispatch_cases); i++) {
-		char *argv[MAX_ARGS + 2], line[256];
 		struct kn_invocation inv;
 		enum kn_ctl_action action;
+		char line[256];
 		bool ok;
-		int argc;
 
-		argc = build_argv(dispatch_cases[i].args, argv);
-		action = kn_ctl_parse_command_line(argc, argv, &inv);
+		action = test_parse(dispatch_cases[i].args, &inv);
 
 		ok = action == dispatch_cases[i].action &&
 		     inv.json == dispatch_cases[i].json &&
@@ -469,7 +435,7 @@ static void test_dispatch(void)
 		/* A usage error always has a reason; the others never do. */
 		ok = ok && (action == KN_CTL_USAGE_ERROR) == !!inv.error[0];
 
-		describe_args(dispatch_cases[i].args, line, sizeof(line));
+		test_describe(dispatch_cases[i].args, line, sizeof(line));
 		if (!test_case(ok, "dispatch \"%s\" -> %s%s%s", line,
 			       action_name(dispatch_cases[i].action),
 			       dispatch_cases[i].error ? ": " : "",
@@ -483,7 +449,7 @@ static void test_dispatch(void)
 /* --- config set: the request it builds --- */
 
 static const struct {
-	const char *args[MAX_ARGS];
+	const char *args[TEST_MAX_ARGS];
 	struct kn_config_set_args expected;
 } config_set_cases[] = {
 	{ { "config", "set", "cluster-cidr", "10.96.0.0/12" },
@@ -524,15 +490,14 @@ static void test_config_set_args(void)
 
 	for (i = 0; i < ARRAY_SIZE(config_set_cases); i++) {
 		struct kn_config_set_args expected = config_set_cases[i].expected;
-		char *argv[MAX_ARGS + 2], line[256];
 		struct kn_invocation inv;
 		enum kn_ctl_action action;
+		char line[256];
 
 		/* The table cannot spell a be32 address; every case uses 10.96.0.0. */
 		expected.cluster_cidr.addr.s_addr = htonl(0x0a600000);
-		action = kn_ctl_parse_command_line(build_argv(config_set_cases[i].args, argv),
-						   argv, &inv);
-		describe_args(config_set_cases[i].args, line, sizeof(line));
+		action = test_parse(config_set_cases[i].args, &inv);
+		test_describe(config_set_cases[i].args, line, sizeof(line));
 		test_case(action == KN_CTL_RUN &&
 			  config_args_equal(&inv.args.config_set, &expected),
 			  "config set request from \"%s\" holds exactly the settings given", line);
@@ -635,14 +600,6 @@ static void test_config_set_message(void)
 
 /* --- replies from the module, built the way the kernel builds them --- */
 
-static struct nlmsghdr *reply_start(char *buf, uint8_t cmd)
-{
-	struct nlmsghdr *nlh = kn_genl_msg_put(buf, 0x42, KN_GENL_VERSION, cmd, 0, 1);
-
-	nlh->nlmsg_flags = 0;	/* replies carry no request flags */
-	return nlh;
-}
-
 static void test_status_reply(void)
 {
 	char buf[KN_GENL_SEND_BUF_SIZE] __attribute__((aligned(8))) = { 0 };
@@ -657,7 +614,7 @@ static void test_status_reply(void)
 	 * cookie when it would be misaligned; a newer module may add
 	 * attributes this kn-ctl does not know.  Both must be skipped.
 	 */
-	nlh = reply_start(buf, KN_CMD_GET_STATUS);
+	nlh = test_genl_reply_start(buf, KN_CMD_GET_STATUS, 0);
 	mnl_attr_put_strz(nlh, KN_A_VERSION, "1.2.3");
 	nest = mnl_attr_nest_start(nlh, KN_A_STATUS);
 	mnl_attr_put(nlh, KN_STATUS_A_PAD, 0, NULL);
@@ -675,7 +632,7 @@ static void test_status_reply(void)
 		  "status reply: version, cookie and links read; PAD and unknown attributes skipped");
 
 	/* A malformed attribute is the module's bug, not something to print. */
-	nlh = reply_start(buf, KN_CMD_GET_STATUS);
+	nlh = test_genl_reply_start(buf, KN_CMD_GET_STATUS, 0);
 	nest = mnl_attr_nest_start(nlh, KN_A_STATUS);
 	mnl_attr_put_u16(nlh, KN_STATUS_A_LINKS, 3);
 	mnl_attr_nest_end(nlh, nest);
@@ -683,7 +640,7 @@ static void test_status_reply(void)
 	test_case(kn_status_parse_reply(nlh, &status) == -EBADMSG,
 		  "status reply with a 2-byte LINKS attribute -> -EBADMSG");
 
-	nlh = reply_start(buf, KN_CMD_GET_STATUS);
+	nlh = test_genl_reply_start(buf, KN_CMD_GET_STATUS, 0);
 	mnl_attr_put(nlh, KN_A_VERSION, 3, "1.2");	/* not NUL-terminated */
 	memset(&status, 0, sizeof(status));
 	test_case(kn_status_parse_reply(nlh, &status) == -EBADMSG,
@@ -709,7 +666,7 @@ static void test_settings_reply(void)
 	struct kn_settings settings;
 	struct nlmsghdr *nlh;
 
-	nlh = reply_start(buf, KN_CMD_GET_SETTINGS);
+	nlh = test_genl_reply_start(buf, KN_CMD_GET_SETTINGS, 0);
 	put_settings(nlh, true);
 	memset(&settings, 0, sizeof(settings));
 	test_case(!kn_settings_parse_reply(nlh, &settings) && settings.complete &&
@@ -720,13 +677,13 @@ static void test_settings_reply(void)
 		  settings.conntrack_max == KN_CONNTRACK_MAX_DEFAULT,
 		  "settings reply: every setting read, address kept in network order");
 
-	nlh = reply_start(buf, KN_CMD_GET_SETTINGS);
+	nlh = test_genl_reply_start(buf, KN_CMD_GET_SETTINGS, 0);
 	put_settings(nlh, false);
 	memset(&settings, 0, sizeof(settings));
 	test_case(kn_settings_parse_reply(nlh, &settings) == -EBADMSG && !settings.complete,
 		  "settings reply without CONNTRACK_MAX -> -EBADMSG (the contract says every setting)");
 
-	nlh = reply_start(buf, KN_CMD_GET_SETTINGS);
+	nlh = test_genl_reply_start(buf, KN_CMD_GET_SETTINGS, 0);
 	memset(&settings, 0, sizeof(settings));
 	test_case(kn_settings_parse_reply(nlh, &settings) == -EBADMSG,
 		  "settings reply without KN_A_SETTINGS -> -EBADMSG");

@@ -24,41 +24,10 @@
 #include "state.h"
 #include "harness.h"
 
-#define MAX_ARGS	12
-
-static int build_argv(const char *const *args, char **argv)
-{
-	int argc = 0;
-
-	argv[argc++] = "kn-ctl";
-	while (argc <= MAX_ARGS && args[argc - 1]) {
-		argv[argc] = (char *)args[argc - 1];
-		argc++;
-	}
-	argv[argc] = NULL;
-	return argc;
-}
-
-static void describe(const char *const *args, char *buf, size_t size)
-{
-	size_t used = snprintf(buf, size, "kn-ctl");
-	int i;
-
-	for (i = 0; i < MAX_ARGS && args[i] && used < size; i++)
-		used += snprintf(buf + used, size - used, " %s", args[i]);
-}
-
-static enum kn_ctl_action parse(const char *const *args, struct kn_invocation *inv)
-{
-	char *argv[MAX_ARGS + 2];
-
-	return kn_ctl_parse_command_line(build_argv(args, argv), argv, inv);
-}
-
 /* --- pod add / del / list arguments --- */
 
 static const struct {
-	const char *args[MAX_ARGS];
+	const char *args[TEST_MAX_ARGS];
 	const char *name;
 	const char *bridge;
 	const char *addr;	/* NULL: none given */
@@ -81,7 +50,7 @@ static void test_add_args(void)
 
 	for (i = 0; i < ARRAY_SIZE(add_cases); i++) {
 		const struct kn_pod_add_args *args = &inv.args.pod_add;
-		enum kn_ctl_action action = parse(add_cases[i].args, &inv);
+		enum kn_ctl_action action = test_parse(add_cases[i].args, &inv);
 		bool ok = action == KN_CTL_RUN && !strcmp(inv.object->name, "pod") &&
 			  !strcmp(inv.command->name, "add");
 
@@ -95,15 +64,12 @@ static void test_add_args(void)
 			inet_pton(AF_INET, add_cases[i].addr, &want);
 			ok = args->addr.s_addr == want.s_addr;
 		}
-		describe(add_cases[i].args, line, sizeof(line));
+		test_describe(add_cases[i].args, line, sizeof(line));
 		test_case(ok, "pod add request from \"%s\"", line);
 	}
 }
 
-static const struct {
-	const char *args[MAX_ARGS];
-	const char *error;
-} refused_cases[] = {
+static const struct test_refusal refused_cases[] = {
 	{ { "pod" }, "pod: missing COMMAND (one of: add, del, list)" },
 	{ { "pod", "add" }, "pod add: missing NAME" },
 	{ { "pod", "add", "dev", "kn0" }, "pod add: missing NAME" },
@@ -140,58 +106,41 @@ static const struct {
 	{ { "--state-dirx", "pod", "list" }, "unknown option '--state-dirx'" },
 };
 
-static void test_refused(void)
-{
-	struct kn_invocation inv;
-	char line[256];
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(refused_cases); i++) {
-		enum kn_ctl_action action = parse(refused_cases[i].args, &inv);
-
-		describe(refused_cases[i].args, line, sizeof(line));
-		if (!test_case(action == KN_CTL_USAGE_ERROR &&
-			       strstr(inv.error, refused_cases[i].error),
-			       "\"%s\" -> usage error: %s", line, refused_cases[i].error))
-			printf("     got action %d, error \"%s\"\n", action, inv.error);
-	}
-}
-
 static void test_del_list_and_state_dir(void)
 {
-	static const char *const del[MAX_ARGS] = { "pod", "del", "p1" };
-	static const char *const list[MAX_ARGS] = { "pod", "list", "-j" };
-	static const char *const before[MAX_ARGS] = { "--state-dir", "/tmp/a", "pod", "list" };
-	static const char *const after[MAX_ARGS] = { "pod", "list", "--state-dir=/tmp/b" };
-	static const char *const twice[MAX_ARGS] = {
+	static const char *const del[TEST_MAX_ARGS] = { "pod", "del", "p1" };
+	static const char *const list[TEST_MAX_ARGS] = { "pod", "list", "-j" };
+	static const char *const before[TEST_MAX_ARGS] = { "--state-dir", "/tmp/a", "pod", "list" };
+	static const char *const after[TEST_MAX_ARGS] = { "pod", "list", "--state-dir=/tmp/b" };
+	static const char *const twice[TEST_MAX_ARGS] = {
 		"--state-dir", "/tmp/a", "pod", "del", "--state-dir", "/tmp/c", "p1",
 	};
 	struct kn_invocation inv;
 	const char *saved = getenv(KN_STATE_DIR_ENV);
 	char *saved_copy = saved ? strdup(saved) : NULL;
 
-	test_case(parse(del, &inv) == KN_CTL_RUN && !strcmp(inv.command->name, "del") &&
+	test_case(test_parse(del, &inv) == KN_CTL_RUN && !strcmp(inv.command->name, "del") &&
 		  !strcmp(inv.args.pod_del.name, "p1") && !inv.state_dir,
 		  "pod del p1 -> run, name p1, no --state-dir");
-	test_case(parse(list, &inv) == KN_CTL_RUN && !strcmp(inv.command->name, "list") &&
+	test_case(test_parse(list, &inv) == KN_CTL_RUN && !strcmp(inv.command->name, "list") &&
 		  inv.json, "pod list -j -> run with JSON");
-	test_case(parse(before, &inv) == KN_CTL_RUN && !strcmp(inv.state_dir, "/tmp/a"),
+	test_case(test_parse(before, &inv) == KN_CTL_RUN && !strcmp(inv.state_dir, "/tmp/a"),
 		  "--state-dir DIR before the object");
-	test_case(parse(after, &inv) == KN_CTL_RUN && !strcmp(inv.state_dir, "/tmp/b"),
+	test_case(test_parse(after, &inv) == KN_CTL_RUN && !strcmp(inv.state_dir, "/tmp/b"),
 		  "--state-dir=DIR after the command");
-	test_case(parse(twice, &inv) == KN_CTL_RUN && !strcmp(inv.state_dir, "/tmp/c") &&
+	test_case(test_parse(twice, &inv) == KN_CTL_RUN && !strcmp(inv.state_dir, "/tmp/c") &&
 		  !strcmp(inv.args.pod_del.name, "p1"),
 		  "--state-dir given twice: the last counts, and its value is not an argument");
 
 	/* Option, else environment, else the default. */
 	unsetenv(KN_STATE_DIR_ENV);
-	parse(list, &inv);
+	test_parse(list, &inv);
 	test_case(!strcmp(kn_ctl_state_dir(&inv), KN_STATE_DIR_DEFAULT),
 		  "state directory defaults to " KN_STATE_DIR_DEFAULT);
 	setenv(KN_STATE_DIR_ENV, "/tmp/env", 1);
 	test_case(!strcmp(kn_ctl_state_dir(&inv), "/tmp/env"),
 		  "state directory from $" KN_STATE_DIR_ENV);
-	parse(before, &inv);
+	test_parse(before, &inv);
 	test_case(!strcmp(kn_ctl_state_dir(&inv), "/tmp/a"),
 		  "--state-dir wins over $" KN_STATE_DIR_ENV);
 	if (saved_copy)
@@ -342,20 +291,6 @@ static void test_record_store(void)
 
 /* --- rtnetlink requests --- */
 
-struct attrs {
-	const struct nlattr *tb[64];
-};
-
-static int collect_cb(const struct nlattr *attr, void *data)
-{
-	struct attrs *attrs = data;
-	unsigned int type = mnl_attr_get_type(attr);
-
-	if (type < ARRAY_SIZE(attrs->tb))
-		attrs->tb[type] = attr;
-	return MNL_CB_OK;
-}
-
 static void test_veth_message(void)
 {
 	static struct kn_nl nl;		/* no socket: only its send buffer */
@@ -363,7 +298,7 @@ static void test_veth_message(void)
 		.name = "vetha04ed67a", .peer_name = "eth0", .peer_netns_fd = 7,
 		.master = 42, .mtu = 1450, .up = true,
 	};
-	struct attrs top = { 0 }, info = { 0 }, data = { 0 }, peer = { 0 };
+	struct test_attrs top = { 0 }, info = { 0 }, data = { 0 }, peer = { 0 };
 	const struct ifinfomsg *ifm, *peer_ifm;
 	const struct nlattr *peer_nest;
 	struct nlmsghdr *nlh;
@@ -377,7 +312,7 @@ static void test_veth_message(void)
 		  ifm->ifi_flags == IFF_UP && ifm->ifi_change == IFF_UP && !ifm->ifi_index,
 		  "veth request: RTM_NEWLINK, CREATE|EXCL, this end up");
 
-	mnl_attr_parse(nlh, sizeof(*ifm), collect_cb, &top);
+	mnl_attr_parse(nlh, sizeof(*ifm), test_collect_attr, &top);
 	ok = top.tb[IFLA_IFNAME] && !strcmp(mnl_attr_get_str(top.tb[IFLA_IFNAME]), "vetha04ed67a") &&
 	     top.tb[IFLA_MTU] && mnl_attr_get_u32(top.tb[IFLA_MTU]) == 1450 &&
 	     top.tb[IFLA_MASTER] && mnl_attr_get_u32(top.tb[IFLA_MASTER]) == 42 &&
@@ -386,11 +321,11 @@ static void test_veth_message(void)
 	if (!ok)
 		return;
 
-	mnl_attr_parse_nested(top.tb[IFLA_LINKINFO], collect_cb, &info);
+	mnl_attr_parse_nested(top.tb[IFLA_LINKINFO], test_collect_attr, &info);
 	ok = info.tb[IFLA_INFO_KIND] && !strcmp(mnl_attr_get_str(info.tb[IFLA_INFO_KIND]), "veth") &&
 	     info.tb[IFLA_INFO_DATA];
 	if (ok)
-		mnl_attr_parse_nested(info.tb[IFLA_INFO_DATA], collect_cb, &data);
+		mnl_attr_parse_nested(info.tb[IFLA_INFO_DATA], test_collect_attr, &data);
 	peer_nest = data.tb[VETH_INFO_PEER];
 	ok = ok && peer_nest && mnl_attr_get_payload_len(peer_nest) > sizeof(*peer_ifm);
 	test_case(ok, "veth request: LINKINFO kind \"veth\" with a VETH_INFO_PEER");
@@ -406,7 +341,7 @@ static void test_veth_message(void)
 
 		for (attr = (const void *)p; (const char *)attr < end;
 		     attr = (const void *)((const char *)attr + MNL_ALIGN(attr->nla_len)))
-			collect_cb(attr, &peer);
+			test_collect_attr(attr, &peer);
 	}
 	test_case(!peer_ifm->ifi_flags && !peer_ifm->ifi_change &&
 		  peer.tb[IFLA_IFNAME] && !strcmp(mnl_attr_get_str(peer.tb[IFLA_IFNAME]), "eth0") &&
@@ -418,7 +353,7 @@ static void test_veth_message(void)
 static void test_addr_and_route_messages(void)
 {
 	static struct kn_nl nl;
-	struct attrs attrs = { 0 };
+	struct test_attrs attrs = { 0 };
 	const struct ifaddrmsg *ifa;
 	const struct rtmsg *rtm;
 	struct in_addr addr, gateway;
@@ -430,7 +365,7 @@ static void test_addr_and_route_messages(void)
 	nlh = kn_nl_msg_start(&nl, RTM_NEWADDR, 0);
 	kn_rtnl_ipv4_msg(nlh, 3, addr, 24);
 	ifa = mnl_nlmsg_get_payload(nlh);
-	mnl_attr_parse(nlh, sizeof(*ifa), collect_cb, &attrs);
+	mnl_attr_parse(nlh, sizeof(*ifa), test_collect_attr, &attrs);
 	test_case(nlh->nlmsg_type == RTM_NEWADDR &&
 		  (nlh->nlmsg_flags & (NLM_F_CREATE | NLM_F_EXCL)) == (NLM_F_CREATE | NLM_F_EXCL) &&
 		  ifa->ifa_family == AF_INET && ifa->ifa_prefixlen == 24 && ifa->ifa_index == 3 &&
@@ -444,7 +379,7 @@ static void test_addr_and_route_messages(void)
 	nlh = kn_nl_msg_start(&nl, RTM_NEWROUTE, 0);
 	kn_rtnl_default_route_msg(nlh, 3, gateway);
 	rtm = mnl_nlmsg_get_payload(nlh);
-	mnl_attr_parse(nlh, sizeof(*rtm), collect_cb, &attrs);
+	mnl_attr_parse(nlh, sizeof(*rtm), test_collect_attr, &attrs);
 	test_case(nlh->nlmsg_type == RTM_NEWROUTE && rtm->rtm_family == AF_INET &&
 		  rtm->rtm_dst_len == 0 && rtm->rtm_table == RT_TABLE_MAIN &&
 		  rtm->rtm_type == RTN_UNICAST && !attrs.tb[RTA_DST] &&
@@ -492,7 +427,7 @@ static void test_link_reply(void)
 void pod_tests(void)
 {
 	test_add_args();
-	test_refused();
+	test_refusals(refused_cases, ARRAY_SIZE(refused_cases));
 	test_del_list_and_state_dir();
 	test_names();
 	test_record_format();
