@@ -293,8 +293,9 @@ void kn_format_seconds(uint32_t ms, char *buf, size_t size)
 
 /* --- output --- */
 
-static void print_link_json(struct kn_json *json, const struct kn_link_info *info)
+static void print_link_json(struct kn_json *json, const void *view)
 {
+	const struct kn_link_info *info = view;
 	unsigned int type;
 
 	kn_json_object_start(json);
@@ -320,8 +321,9 @@ static void print_link_json(struct kn_json *json, const struct kn_link_info *inf
 	kn_json_object_end(json);
 }
 
-static void print_link_text(const struct kn_link_info *info)
+static void print_link_text(const void *view)
 {
+	const struct kn_link_info *info = view;
 	char ageing[32];
 	unsigned int type;
 
@@ -396,6 +398,73 @@ void kn_dev_list_free(struct kn_dev_list *list)
 	memset(list, 0, sizeof(*list));
 }
 
+void kn_dev_put_name_or_index(struct nlmsghdr *nlh, const char *dev, uint32_t ifindex)
+{
+	if (dev)
+		kn_dev_put_attr(nlh, dev);
+	else
+		mnl_attr_put_u32(nlh, KN_A_IFINDEX, ifindex);
+}
+
+int kn_ctl_show_devices(const struct kn_dev_show *show, const char *dev, bool json_output)
+{
+	struct kn_dev_list list = { 0 };
+	size_t i, wanted, shown = 0;
+	char *views = NULL;
+	struct kn_genl genl;
+	struct kn_json json;
+	int status, err;
+
+	status = kn_ctl_connect(&genl);
+	if (status)
+		return status;
+	if (!dev) {
+		status = kn_ctl_list_kn_devices(show->what, &list);
+		if (status)
+			goto out;
+	}
+
+	/* Everything is read before anything is printed: no half documents. */
+	wanted = dev ? 1 : list.count;
+	views = calloc(wanted ? wanted : 1, show->view_size);
+	if (!views) {
+		status = kn_ctl_fail(NULL, -ENOMEM, "%s", show->what);
+		goto out;
+	}
+	for (i = 0; i < wanted; i++) {
+		err = show->fetch(&genl, dev, dev ? 0 : list.links[i].ifindex,
+				  views + shown * show->view_size);
+		/* Deleted since the listing: it is simply not there any more. */
+		if (!dev && err == -ENODEV)
+			continue;
+		if (err) {
+			status = show->fail(&genl, err, dev ? dev : list.links[i].name, !dev);
+			goto out;
+		}
+		shown++;
+	}
+
+	if (json_output) {
+		kn_json_init(&json, stdout);
+		kn_json_array_start(&json);
+		for (i = 0; i < shown; i++)
+			show->print_json(&json, views + i * show->view_size);
+		kn_json_array_end(&json);
+		kn_json_finish(&json);
+	} else {
+		for (i = 0; i < shown; i++) {
+			if (i)
+				printf("\n");
+			show->print_text(views + i * show->view_size);
+		}
+	}
+out:
+	free(views);
+	kn_dev_list_free(&list);
+	kn_genl_close(&genl);
+	return status;
+}
+
 /* 0, or -errno with the kernel's reason in genl. */
 int kn_link_fetch(struct kn_genl *genl, const char *dev, uint32_t ifindex,
 		  struct kn_link_info *info)
@@ -405,78 +474,37 @@ int kn_link_fetch(struct kn_genl *genl, const char *dev, uint32_t ifindex,
 
 	memset(info, 0, sizeof(*info));
 	nlh = kn_genl_msg_start(genl, KN_CMD_GET_LINK, 0);
-	if (dev)
-		kn_dev_put_attr(nlh, dev);
-	else
-		mnl_attr_put_u32(nlh, KN_A_IFINDEX, ifindex);
+	kn_dev_put_name_or_index(nlh, dev, ifindex);
 	err = kn_genl_talk(genl, nlh, kn_link_parse_reply, info);
 	if (!err && !info->complete)
 		err = -EBADMSG;		/* acked, but nothing came */
 	return err;
 }
 
+static int fetch_link(struct kn_genl *genl, const char *dev, uint32_t ifindex, void *info)
+{
+	return kn_link_fetch(genl, dev, ifindex, info);
+}
+
+static int fail_link_show(const struct kn_genl *genl, int err, const char *dev, bool listed)
+{
+	if (listed)
+		return kn_ctl_fail(&genl->nl, err, "link show: kn device %s", dev);
+	return kn_ctl_fail(&genl->nl, err, "link show dev %s", dev);
+}
+
+static const struct kn_dev_show link_show = {
+	.what = "link show",
+	.view_size = sizeof(struct kn_link_info),
+	.fetch = fetch_link,
+	.fail = fail_link_show,
+	.print_json = print_link_json,
+	.print_text = print_link_text,
+};
+
 static int link_show_run(const struct kn_invocation *inv)
 {
-	const char *dev = inv->args.link_show.dev;
-	struct kn_dev_list list = { 0 };
-	struct kn_link_info *infos = NULL;
-	size_t i, wanted, shown = 0;
-	struct kn_genl genl;
-	struct kn_json json;
-	int status, err;
-
-	status = kn_ctl_connect(&genl);
-	if (status)
-		return status;
-	if (!dev) {
-		status = kn_ctl_list_kn_devices("link show", &list);
-		if (status)
-			goto out;
-	}
-
-	/* Everything is read before anything is printed: no half documents. */
-	wanted = dev ? 1 : list.count;
-	infos = calloc(wanted ? wanted : 1, sizeof(*infos));
-	if (!infos) {
-		status = kn_ctl_fail(NULL, -ENOMEM, "link show");
-		goto out;
-	}
-	for (i = 0; i < wanted; i++) {
-		err = kn_link_fetch(&genl, dev, dev ? 0 : list.links[i].ifindex, &infos[shown]);
-		/* Deleted since the listing: it is simply not there any more. */
-		if (!dev && err == -ENODEV)
-			continue;
-		if (err && dev) {
-			status = kn_ctl_fail(&genl.nl, err, "link show dev %s", dev);
-			goto out;
-		}
-		if (err) {
-			status = kn_ctl_fail(&genl.nl, err, "link show: kn device %s",
-					     list.links[i].name);
-			goto out;
-		}
-		shown++;
-	}
-
-	if (inv->json) {
-		kn_json_init(&json, stdout);
-		kn_json_array_start(&json);
-		for (i = 0; i < shown; i++)
-			print_link_json(&json, &infos[i]);
-		kn_json_array_end(&json);
-		kn_json_finish(&json);
-	} else {
-		for (i = 0; i < shown; i++) {
-			if (i)
-				printf("\n");
-			print_link_text(&infos[i]);
-		}
-	}
-out:
-	free(infos);
-	kn_dev_list_free(&list);
-	kn_genl_close(&genl);
-	return status;
+	return kn_ctl_show_devices(&link_show, inv->args.link_show.dev, inv->json);
 }
 
 /* --- link set --- */

@@ -401,10 +401,7 @@ static int fetch_nodes(struct kn_genl *genl, const char *dev, uint32_t ifindex,
 		}
 		table->count = base;
 		nlh = kn_genl_msg_start(genl, KN_CMD_GET_NODE, NLM_F_DUMP);
-		if (dev)
-			kn_dev_put_attr(nlh, dev);
-		else
-			mnl_attr_put_u32(nlh, KN_A_IFINDEX, ifindex);
+		kn_dev_put_name_or_index(nlh, dev, ifindex);
 		err = kn_genl_talk(genl, nlh, kn_node_parse_reply, table);
 		if (err != -EINTR)
 			break;

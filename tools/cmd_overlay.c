@@ -213,8 +213,9 @@ struct overlay_view {
 	struct kn_link_info link;
 };
 
-static void print_overlay_json(struct kn_json *json, const struct overlay_view *view)
+static void print_overlay_json(struct kn_json *json, const void *data)
 {
+	const struct overlay_view *view = data;
 	const struct kn_overlay_info *overlay = &view->overlay;
 	const struct kn_link_info *link = &view->link;
 	char local[INET_ADDRSTRLEN];
@@ -248,8 +249,9 @@ static void print_overlay_json(struct kn_json *json, const struct overlay_view *
 	kn_json_object_end(json);
 }
 
-static void print_overlay_text(const struct overlay_view *view)
+static void print_overlay_text(const void *data)
 {
+	const struct overlay_view *view = data;
 	const struct kn_overlay_info *overlay = &view->overlay;
 	const struct kn_link_info *link = &view->link;
 	char local[INET_ADDRSTRLEN];
@@ -284,18 +286,15 @@ static void print_overlay_text(const struct overlay_view *view)
 /* --- overlay show --- */
 
 /* 0, or -errno with the kernel's reason in genl. */
-static int fetch_overlay(struct kn_genl *genl, const char *dev, uint32_t ifindex,
-			 struct overlay_view *view)
+static int fetch_overlay(struct kn_genl *genl, const char *dev, uint32_t ifindex, void *data)
 {
+	struct overlay_view *view = data;
 	struct nlmsghdr *nlh;
 	int err;
 
 	memset(view, 0, sizeof(*view));
 	nlh = kn_genl_msg_start(genl, KN_CMD_GET_OVERLAY, 0);
-	if (dev)
-		kn_dev_put_attr(nlh, dev);
-	else
-		mnl_attr_put_u32(nlh, KN_A_IFINDEX, ifindex);
+	kn_dev_put_name_or_index(nlh, dev, ifindex);
 	err = kn_genl_talk(genl, nlh, kn_overlay_parse_reply, &view->overlay);
 	if (!err && !view->overlay.complete)
 		err = -EBADMSG;		/* acked, but nothing came */
@@ -305,64 +304,24 @@ static int fetch_overlay(struct kn_genl *genl, const char *dev, uint32_t ifindex
 	return kn_link_fetch(genl, NULL, view->overlay.ifindex, &view->link);
 }
 
+static int fail_overlay_show(const struct kn_genl *genl, int err, const char *dev,
+			     bool listed __attribute__((unused)))
+{
+	return kn_ctl_fail(&genl->nl, err, "overlay show dev %s", dev);
+}
+
+static const struct kn_dev_show overlay_show = {
+	.what = "overlay show",
+	.view_size = sizeof(struct overlay_view),
+	.fetch = fetch_overlay,
+	.fail = fail_overlay_show,
+	.print_json = print_overlay_json,
+	.print_text = print_overlay_text,
+};
+
 static int overlay_show_run(const struct kn_invocation *inv)
 {
-	const char *dev = inv->args.overlay_show.dev;
-	struct overlay_view *views = NULL;
-	struct kn_dev_list list = { 0 };
-	size_t i, wanted, shown = 0;
-	struct kn_genl genl;
-	struct kn_json json;
-	int status, err;
-
-	status = kn_ctl_connect(&genl);
-	if (status)
-		return status;
-	if (!dev) {
-		status = kn_ctl_list_kn_devices("overlay show", &list);
-		if (status)
-			goto out;
-	}
-
-	/* Everything is read before anything is printed: no half documents. */
-	wanted = dev ? 1 : list.count;
-	views = calloc(wanted ? wanted : 1, sizeof(*views));
-	if (!views) {
-		status = kn_ctl_fail(NULL, -ENOMEM, "overlay show");
-		goto out;
-	}
-	for (i = 0; i < wanted; i++) {
-		err = fetch_overlay(&genl, dev, dev ? 0 : list.links[i].ifindex, &views[shown]);
-		/* Deleted since the listing: it is simply not there any more. */
-		if (!dev && err == -ENODEV)
-			continue;
-		if (err) {
-			status = kn_ctl_fail(&genl.nl, err, "overlay show dev %s",
-					     dev ? dev : list.links[i].name);
-			goto out;
-		}
-		shown++;
-	}
-
-	if (inv->json) {
-		kn_json_init(&json, stdout);
-		kn_json_array_start(&json);
-		for (i = 0; i < shown; i++)
-			print_overlay_json(&json, &views[i]);
-		kn_json_array_end(&json);
-		kn_json_finish(&json);
-	} else {
-		for (i = 0; i < shown; i++) {
-			if (i)
-				printf("\n");
-			print_overlay_text(&views[i]);
-		}
-	}
-out:
-	free(views);
-	kn_dev_list_free(&list);
-	kn_genl_close(&genl);
-	return status;
+	return kn_ctl_show_devices(&overlay_show, inv->args.overlay_show.dev, inv->json);
 }
 
 /* --- overlay set, overlay del --- */

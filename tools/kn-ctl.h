@@ -281,6 +281,39 @@ struct kn_dev_list {
 int kn_ctl_list_kn_devices(const char *what, struct kn_dev_list *list);
 void kn_dev_list_free(struct kn_dev_list *list);
 
+/*
+ * cmd_link.c: KN_A_IFNAME naming the kn device of a request, or KN_A_IFINDEX
+ * when dev is NULL (a device found by kn_ctl_list_kn_devices()).
+ */
+void kn_dev_put_name_or_index(struct nlmsghdr *nlh, const char *dev, uint32_t ifindex);
+
+struct kn_json;
+
+/*
+ * A "show [dev KN]" command that reads a view of each kn device, all of
+ * them before it prints any: a JSON array of objects, or the text forms one
+ * after the other with a blank line between them.
+ */
+struct kn_dev_show {
+	const char *what;		/* "link show", for messages */
+	size_t view_size;
+	/* Reads the view of dev, or of ifindex when dev is NULL; 0 or -errno. */
+	int (*fetch)(struct kn_genl *genl, const char *dev, uint32_t ifindex, void *view);
+	/*
+	 * Prints why dev's view could not be read, dev being named or (listed)
+	 * found by kn_ctl_list_kn_devices(); returns KN_EXIT_FAILURE.
+	 */
+	int (*fail)(const struct kn_genl *genl, int err, const char *dev, bool listed);
+	void (*print_json)(struct kn_json *json, const void *view);
+	void (*print_text)(const void *view);
+};
+
+/*
+ * cmd_link.c: runs show on dev, or on every kn device of the namespace when
+ * dev is NULL (one deleted meanwhile is left out); returns an enum kn_exit.
+ */
+int kn_ctl_show_devices(const struct kn_dev_show *show, const char *dev, bool json_output);
+
 /* What KN_CMD_GET_LINK returns about one kn device. */
 struct kn_link_info {
 	uint32_t ifindex;

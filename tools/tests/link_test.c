@@ -231,6 +231,30 @@ static void test_set_message(void)
 		  "link set ageing 1.5 fdb-max 4096: AGEING_TIME_MS 1500 and FDB_MAX");
 }
 
+/* A GET request names its device, or gives a listed one's index. */
+static void test_dev_name_or_index(void)
+{
+	char buf[KN_GENL_SEND_BUF_SIZE] __attribute__((aligned(8))) = { 0 };
+	struct test_attrs top = { 0 };
+	struct nlmsghdr *nlh;
+
+	nlh = kn_genl_msg_put(buf, 0x42, KN_GENL_VERSION, KN_CMD_GET_LINK, 0, 5);
+	kn_dev_put_name_or_index(nlh, "kn0", 9);
+	mnl_attr_parse(nlh, GENL_HDRLEN, test_collect_attr, &top);
+	test_case(top.count == 1 && top.tb[KN_A_IFNAME] &&
+		  !strcmp(mnl_attr_get_str(top.tb[KN_A_IFNAME]), "kn0"),
+		  "a named device goes as KN_A_IFNAME only, its index ignored");
+
+	memset(buf, 0, sizeof(buf));
+	memset(&top, 0, sizeof(top));
+	nlh = kn_genl_msg_put(buf, 0x42, KN_GENL_VERSION, KN_CMD_GET_LINK, 0, 6);
+	kn_dev_put_name_or_index(nlh, NULL, 9);
+	mnl_attr_parse(nlh, GENL_HDRLEN, test_collect_attr, &top);
+	test_case(top.count == 1 && top.tb[KN_A_IFINDEX] &&
+		  mnl_attr_get_u32(top.tb[KN_A_IFINDEX]) == 9,
+		  "a listed device goes as KN_A_IFINDEX only");
+}
+
 /* --- the GET_LINK reply, built the way the kernel builds it --- */
 
 /* Leaves out one thing the contract promises, or none (omit 0). */
@@ -338,5 +362,6 @@ void link_tests(void)
 	test_set_args();
 	test_refusals(refused_cases, ARRAY_SIZE(refused_cases));
 	test_set_message();
+	test_dev_name_or_index();
 	test_link_reply();
 }
