@@ -315,9 +315,6 @@ static const struct kn_command config_commands[] = {
 /* The help text spells out 1U << 24, which the preprocessor cannot. */
 _Static_assert(KN_CONNTRACK_MAX_MAX == 16777216, "update the conntrack-max help text");
 
-#define KN_STR(x)	#x
-#define KN_XSTR(x)	KN_STR(x)
-
 const struct kn_object kn_object_config = {
 	.name = "config",
 	.description = "the datapath settings of this network namespace",

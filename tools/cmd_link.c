@@ -545,9 +545,6 @@ static const struct kn_command link_commands[] = {
 	},
 };
 
-#define KN_STR(x)	#x
-#define KN_XSTR(x)	KN_STR(x)
-
 _Static_assert(KN_AGEING_TIME_MS_MIN == 1000 && KN_AGEING_TIME_MS_MAX == 86400000 &&
 	       KN_AGEING_TIME_MS_DEFAULT == 300000, "update the ageing help text");
 

@@ -1006,9 +1006,6 @@ static const struct kn_command node_commands[] = {
 	},
 };
 
-#define KN_STR(x)	#x
-#define KN_XSTR(x)	KN_STR(x)
-
 _Static_assert(KN_RTPROT == 107, "update the node help text");
 
 const struct kn_object kn_object_node = {

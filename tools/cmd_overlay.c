@@ -388,9 +388,6 @@ static const struct kn_command overlay_commands[] = {
 	},
 };
 
-#define KN_STR(x)	#x
-#define KN_XSTR(x)	KN_STR(x)
-
 _Static_assert(KN_VNI_MAX == 16777215, "update the vni help text");
 
 const struct kn_object kn_object_overlay = {

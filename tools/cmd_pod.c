@@ -582,9 +582,6 @@ static const struct kn_command pod_commands[] = {
 	},
 };
 
-#define KN_STR(x)	#x
-#define KN_XSTR(x)	KN_STR(x)
-
 const struct kn_object kn_object_pod = {
 	.name = "pod",
 	.description = "pods' network namespaces, veths and addresses on a bridge",

@@ -32,6 +32,9 @@
 #define KN_CTL_ERROR_SIZE	256
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+/* A macro's value as a string literal, for help texts: KN_XSTR(KN_RTPROT) is "107". */
+#define KN_STR(x)	#x
+#define KN_XSTR(x)	KN_STR(x)
 
 /* kn-ctl's exit statuses, a public interface for scripts. */
 enum kn_exit {
