@@ -26,20 +26,7 @@
 /* fdb show dev KN */
 static int fdb_show_parse(struct kn_invocation *inv, int argc, char **argv)
 {
-	struct kn_fdb_show_args *args = &inv->args.fdb_show;
-
-	if (!argc)
-		return kn_ctl_usage_error(inv, "fdb show: dev KN is required");
-	if (strcmp(argv[0], "dev"))
-		return kn_ctl_usage_error(inv, "fdb show: unknown argument '%s'", argv[0]);
-	if (argc < 2)
-		return kn_ctl_usage_error(inv, "fdb show: dev needs a value");
-	if (argc > 2)
-		return kn_ctl_usage_error(inv, "fdb show: unexpected argument '%s'", argv[2]);
-	if (!kn_ifname_valid(argv[1]))
-		return kn_ctl_usage_error(inv, "fdb show: dev '%s' is not a device name", argv[1]);
-	args->dev = argv[1];
-	return 0;
+	return kn_ctl_parse_required_dev(inv, "fdb show", argc, argv, &inv->args.fdb_show.dev);
 }
 
 /* --- replies --- */

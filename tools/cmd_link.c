@@ -54,6 +54,17 @@ int kn_ctl_parse_optional_dev(struct kn_invocation *inv, const char *what,
 	return kn_ctl_parse_dev(inv, what, dev, argv[1]);
 }
 
+int kn_ctl_parse_required_dev(struct kn_invocation *inv, const char *what,
+			      int argc, char **argv, const char **dev)
+{
+	int err;
+
+	err = kn_ctl_parse_optional_dev(inv, what, argc, argv, dev);
+	if (!err && !*dev)
+		err = kn_ctl_usage_error(inv, "%s: dev KN is required", what);
+	return err;
+}
+
 /* link show [dev KN] */
 static int link_show_parse(struct kn_invocation *inv, int argc, char **argv)
 {

@@ -56,13 +56,8 @@ static int overlay_show_parse(struct kn_invocation *inv, int argc, char **argv)
 /* overlay del dev KN */
 static int overlay_del_parse(struct kn_invocation *inv, int argc, char **argv)
 {
-	const char **dev = &inv->args.overlay_del.dev;
-	int err;
-
-	err = kn_ctl_parse_optional_dev(inv, "overlay del", argc, argv, dev);
-	if (!err && !*dev)
-		err = kn_ctl_usage_error(inv, "overlay del: dev KN is required");
-	return err;
+	return kn_ctl_parse_required_dev(inv, "overlay del", argc, argv,
+					 &inv->args.overlay_del.dev);
 }
 
 /*

@@ -268,6 +268,9 @@ int kn_ctl_parse_dev(struct kn_invocation *inv, const char *what, const char **d
 /* cmd_link.c: "[dev KN]" as the only arguments; *dev stays NULL without. */
 int kn_ctl_parse_optional_dev(struct kn_invocation *inv, const char *what,
 			      int argc, char **argv, const char **dev);
+/* cmd_link.c: "dev KN" as the only arguments; "<what>: dev KN is required" without. */
+int kn_ctl_parse_required_dev(struct kn_invocation *inv, const char *what,
+			      int argc, char **argv, const char **dev);
 
 /* The kn devices of the namespace, in ifindex order. */
 struct kn_dev_list {
