@@ -383,14 +383,9 @@ int kn_ctl_list_kn_devices(const char *what, struct kn_dev_list *list)
 	struct kn_nl *nl;
 	int err;
 
-	nl = calloc(1, sizeof(*nl));	/* 40 KiB: not on the stack */
+	nl = kn_ctl_open_rtnl(what);
 	if (!nl)
-		return kn_ctl_fail(NULL, -ENOMEM, "%s", what);
-	err = kn_nl_open(nl, NETLINK_ROUTE);
-	if (err) {
-		free(nl);
-		return kn_ctl_fail(NULL, err, "%s: opening an rtnetlink socket", what);
-	}
+		return KN_EXIT_FAILURE;
 	nlh = kn_nl_msg_start(nl, RTM_GETLINK, NLM_F_DUMP);
 	mnl_nlmsg_put_extra_header(nlh, sizeof(struct ifinfomsg));
 	/* Counters are no use here and make the replies ten times bigger. */
@@ -398,8 +393,7 @@ int kn_ctl_list_kn_devices(const char *what, struct kn_dev_list *list)
 	err = kn_nl_talk(nl, nlh, collect_kn_dev_cb, list);
 	if (err)
 		kn_ctl_fail(nl, err, "%s: listing the devices of this namespace", what);
-	kn_nl_close(nl);
-	free(nl);
+	kn_ctl_close_rtnl(nl);
 	return err ? KN_EXIT_FAILURE : KN_EXIT_OK;
 }
 

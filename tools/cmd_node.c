@@ -632,14 +632,9 @@ static int node_add_run(const struct kn_invocation *inv)
 	format_cidr(&args->prefix, prefix);
 	snprintf(what, sizeof(what), "node %s %s", args->replace ? "replace" : "add", prefix);
 
-	rtnl = calloc(1, sizeof(*rtnl));	/* 40 KiB: not on the stack */
+	rtnl = kn_ctl_open_rtnl(what);
 	if (!rtnl)
-		return kn_ctl_fail(NULL, -ENOMEM, "%s", what);
-	err = kn_nl_open(rtnl, NETLINK_ROUTE);
-	if (err) {
-		kn_ctl_fail(NULL, err, "%s: opening an rtnetlink socket", what);
-		goto out_free;
-	}
+		return KN_EXIT_FAILURE;
 	if (resolve_kn_dev(rtnl, what, args->dev, true, &link) ||
 	    load_foreign_routes(rtnl, what, &foreign) ||
 	    check_route_free(&foreign, what, &args->prefix))
@@ -674,11 +669,9 @@ static int node_add_run(const struct kn_invocation *inv)
 out_genl:
 	kn_genl_close(&genl);
 out_rtnl:
-	kn_nl_close(rtnl);
-out_free:
 	kn_node_table_free(&table);
 	free(foreign.routes);
-	free(rtnl);
+	kn_ctl_close_rtnl(rtnl);
 	return status;
 }
 
@@ -705,14 +698,9 @@ static int node_del_run(const struct kn_invocation *inv)
 	inet_ntop(AF_INET, &args->prefix.addr, network, sizeof(network));
 	snprintf(what, sizeof(what), "node del %s", prefix);
 
-	rtnl = calloc(1, sizeof(*rtnl));
+	rtnl = kn_ctl_open_rtnl(what);
 	if (!rtnl)
-		return kn_ctl_fail(NULL, -ENOMEM, "%s", what);
-	err = kn_nl_open(rtnl, NETLINK_ROUTE);
-	if (err) {
-		kn_ctl_fail(NULL, err, "%s: opening an rtnetlink socket", what);
-		goto out_free;
-	}
+		return KN_EXIT_FAILURE;
 	if (resolve_kn_dev(rtnl, what, args->dev, false, &link))
 		goto out_rtnl;
 	if (kn_ctl_connect(&genl))
@@ -752,10 +740,8 @@ static int node_del_run(const struct kn_invocation *inv)
 out_genl:
 	kn_genl_close(&genl);
 out_rtnl:
-	kn_nl_close(rtnl);
-out_free:
 	kn_node_table_free(&table);
-	free(rtnl);
+	kn_ctl_close_rtnl(rtnl);
 	return status;
 }
 
@@ -925,20 +911,15 @@ static int node_sync_run(const struct kn_invocation *inv)
 	const char *dev = inv->args.node_sync.dev;
 	struct foreign_routes foreign = { .only = NULL };
 	struct kn_dev_list list = { 0 };
-	int status = KN_EXIT_FAILURE, err;
+	int status = KN_EXIT_FAILURE;
 	struct kn_genl genl;
 	struct kn_link link;
 	struct kn_nl *rtnl;
 	size_t i;
 
-	rtnl = calloc(1, sizeof(*rtnl));
+	rtnl = kn_ctl_open_rtnl("node sync");
 	if (!rtnl)
-		return kn_ctl_fail(NULL, -ENOMEM, "node sync");
-	err = kn_nl_open(rtnl, NETLINK_ROUTE);
-	if (err) {
-		kn_ctl_fail(NULL, err, "node sync: opening an rtnetlink socket");
-		goto out_free;
-	}
+		return KN_EXIT_FAILURE;
 	if (dev) {
 		if (resolve_kn_dev(rtnl, "node sync", dev, false, &link))
 			goto out_rtnl;
@@ -960,11 +941,9 @@ static int node_sync_run(const struct kn_invocation *inv)
 	}
 	kn_genl_close(&genl);
 out_rtnl:
-	kn_nl_close(rtnl);
-out_free:
 	free(foreign.routes);
 	kn_dev_list_free(&list);
-	free(rtnl);
+	kn_ctl_close_rtnl(rtnl);
 	return status;
 }
 

@@ -96,6 +96,33 @@ const char *kn_ctl_state_dir(const struct kn_invocation *inv)
 	return dir && *dir ? dir : KN_STATE_DIR_DEFAULT;
 }
 
+struct kn_nl *kn_ctl_open_rtnl(const char *what)
+{
+	struct kn_nl *rtnl;
+	int err;
+
+	rtnl = calloc(1, sizeof(*rtnl));	/* 40 KiB: not on the stack */
+	if (!rtnl) {
+		kn_ctl_fail(NULL, -ENOMEM, "%s", what);
+		return NULL;
+	}
+	err = kn_nl_open(rtnl, NETLINK_ROUTE);
+	if (err) {
+		kn_ctl_fail(NULL, err, "%s: opening an rtnetlink socket", what);
+		free(rtnl);
+		return NULL;
+	}
+	return rtnl;
+}
+
+void kn_ctl_close_rtnl(struct kn_nl *rtnl)
+{
+	if (!rtnl)
+		return;
+	kn_nl_close(rtnl);
+	free(rtnl);
+}
+
 int kn_ctl_connect(struct kn_genl *genl)
 {
 	int err;

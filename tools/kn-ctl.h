@@ -211,6 +211,13 @@ int kn_ctl_usage_error(struct kn_invocation *inv, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Opens the kn family; on failure prints why and returns KN_EXIT_FAILURE. */
 int kn_ctl_connect(struct kn_genl *genl);
+/*
+ * An rtnetlink socket, allocated (it is too big for the stack) and open;
+ * on failure prints why, after what, and returns NULL.
+ */
+struct kn_nl *kn_ctl_open_rtnl(const char *what);
+/* Closes and frees what kn_ctl_open_rtnl() returned; NULL is fine. */
+void kn_ctl_close_rtnl(struct kn_nl *rtnl);
 /* Prints "kn-ctl: <strerror>[: <extack>]" and returns KN_EXIT_FAILURE. */
 int kn_ctl_report_error(const struct kn_genl *genl, int err);
 /*
