@@ -18,9 +18,6 @@
 #include "kn-ctl.h"
 #include "rtnl.h"
 
-/* A dump that keeps meeting changes is given up on after this many tries. */
-#define FDB_DUMP_ATTEMPTS	5
-
 /* --- arguments --- */
 
 /* fdb show dev KN */
@@ -124,33 +121,6 @@ void kn_format_age(uint32_t age_ms, char *buf, size_t size)
 
 /* --- fdb show --- */
 
-/*
- * Runs the dump into table.  A dump that met a change of the table part
- * way (NLM_F_DUMP_INTR, which libmnl reports as EINTR) is started again on
- * a fresh socket: the old one still holds the rest of the stale dump.
- */
-static int fetch_fdb(struct kn_genl *genl, const char *dev, struct kn_fdb_table *table)
-{
-	struct nlmsghdr *nlh;
-	int attempt, err = 0;
-
-	for (attempt = 0; attempt < FDB_DUMP_ATTEMPTS; attempt++) {
-		if (attempt) {
-			kn_genl_close(genl);
-			err = kn_genl_open(genl, KN_GENL_NAME, KN_GENL_VERSION);
-			if (err)
-				return err;
-		}
-		kn_fdb_table_free(table);
-		nlh = kn_genl_msg_start(genl, KN_CMD_GET_FDB, NLM_F_DUMP);
-		kn_dev_put_attr(nlh, dev);
-		err = kn_genl_talk(genl, nlh, kn_fdb_parse_reply, table);
-		if (err != -EINTR)
-			return err;
-	}
-	return err;
-}
-
 static void print_fdb_json(const struct kn_fdb_table *table)
 {
 	char mac[KN_MAC_STRLEN];
@@ -209,10 +179,11 @@ static int fdb_show_run(const struct kn_invocation *inv)
 	err = kn_ctl_connect(&genl);
 	if (err)
 		return err;
-	err = fetch_fdb(&genl, dev, &table);
+	err = kn_ctl_dump_dev(&genl, KN_CMD_GET_FDB, dev, 0, kn_fdb_parse_reply, &table,
+			      &table.count);
 	if (err == -EINTR)
 		kn_ctl_fail_msg("fdb show dev %s: the table kept changing during %d dumps; try again",
-				dev, FDB_DUMP_ATTEMPTS);
+				dev, KN_CTL_DUMP_ATTEMPTS);
 	else if (err)
 		kn_ctl_fail(&genl.nl, err, "fdb show dev %s", dev);
 	kn_genl_close(&genl);

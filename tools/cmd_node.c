@@ -42,8 +42,6 @@
 #include "kn-ctl.h"
 #include "rtnl.h"
 
-/* A dump that keeps meeting changes is given up on after this many tries. */
-#define NODE_DUMP_ATTEMPTS	5
 /* "A.B.C.D/N", with room for a u8 N: the compiler cannot know N <= 32. */
 #define KN_CIDR_STRLEN		(INET_ADDRSTRLEN + sizeof("/255") - 1)
 
@@ -379,36 +377,12 @@ static bool network_shared(const struct kn_node_table *table, const struct kn_ci
 	return false;
 }
 
-/*
- * Appends the node table of one kn device, named by dev or else ifindex,
- * to table.  A dump that met a change of the table part way
- * (NLM_F_DUMP_INTR, which libmnl reports as EINTR) is started again on a
- * fresh socket: the old one still holds the rest of the stale dump.
- */
+/* Appends the node table of one kn device, named by dev or else ifindex, to table. */
 static int fetch_nodes(struct kn_genl *genl, const char *dev, uint32_t ifindex,
 		       struct kn_node_table *table)
 {
-	size_t base = table->count;
-	struct nlmsghdr *nlh;
-	int attempt, err = 0;
-
-	for (attempt = 0; attempt < NODE_DUMP_ATTEMPTS; attempt++) {
-		if (attempt) {
-			kn_genl_close(genl);
-			err = kn_genl_open(genl, KN_GENL_NAME, KN_GENL_VERSION);
-			if (err)
-				return err;
-		}
-		table->count = base;
-		nlh = kn_genl_msg_start(genl, KN_CMD_GET_NODE, NLM_F_DUMP);
-		kn_dev_put_name_or_index(nlh, dev, ifindex);
-		err = kn_genl_talk(genl, nlh, kn_node_parse_reply, table);
-		if (err != -EINTR)
-			break;
-	}
-	if (err)
-		table->count = base;
-	return err;
+	return kn_ctl_dump_dev(genl, KN_CMD_GET_NODE, dev, ifindex, kn_node_parse_reply,
+			       table, &table->count);
 }
 
 /* Prints why a node table could not be read. */
@@ -416,7 +390,7 @@ static int fail_fetch(const struct kn_genl *genl, int err, const char *what, con
 {
 	if (err == -EINTR)
 		return kn_ctl_fail_msg("%s: the node table of %s kept changing during %d dumps; try again",
-				       what, dev, NODE_DUMP_ATTEMPTS);
+				       what, dev, KN_CTL_DUMP_ATTEMPTS);
 	return kn_ctl_fail(&genl->nl, err, "%s: reading the node table of %s", what, dev);
 }
 
@@ -488,7 +462,7 @@ static int load_foreign_routes(struct kn_nl *rtnl, const char *what,
 {
 	int attempt, err = 0;
 
-	for (attempt = 0; attempt < NODE_DUMP_ATTEMPTS; attempt++) {
+	for (attempt = 0; attempt < KN_CTL_DUMP_ATTEMPTS; attempt++) {
 		if (attempt) {
 			kn_nl_close(rtnl);
 			err = kn_nl_open(rtnl, NETLINK_ROUTE);

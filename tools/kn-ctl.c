@@ -96,6 +96,32 @@ const char *kn_ctl_state_dir(const struct kn_invocation *inv)
 	return dir && *dir ? dir : KN_STATE_DIR_DEFAULT;
 }
 
+int kn_ctl_dump_dev(struct kn_genl *genl, uint8_t cmd, const char *dev, uint32_t ifindex,
+		    kn_genl_reply_cb reply_cb, void *table, size_t *count)
+{
+	size_t base = *count;
+	struct nlmsghdr *nlh;
+	int attempt, err = 0;
+
+	for (attempt = 0; attempt < KN_CTL_DUMP_ATTEMPTS; attempt++) {
+		if (attempt) {
+			kn_genl_close(genl);
+			err = kn_genl_open(genl, KN_GENL_NAME, KN_GENL_VERSION);
+			if (err)
+				break;
+		}
+		*count = base;
+		nlh = kn_genl_msg_start(genl, cmd, NLM_F_DUMP);
+		kn_dev_put_name_or_index(nlh, dev, ifindex);
+		err = kn_genl_talk(genl, nlh, reply_cb, table);
+		if (err != -EINTR)
+			break;
+	}
+	if (err)
+		*count = base;
+	return err;
+}
+
 struct kn_nl *kn_ctl_open_rtnl(const char *what)
 {
 	struct kn_nl *rtnl;

@@ -211,6 +211,22 @@ int kn_ctl_usage_error(struct kn_invocation *inv, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Opens the kn family; on failure prints why and returns KN_EXIT_FAILURE. */
 int kn_ctl_connect(struct kn_genl *genl);
+
+/* A dump that keeps meeting changes is given up on after this many tries. */
+#define KN_CTL_DUMP_ATTEMPTS	5
+
+/*
+ * Runs the dump cmd of the kn device named dev, or of ifindex when dev is
+ * NULL, feeding every message to reply_cb, which appends to a table whose
+ * length is *count.  A dump that met a change part way (NLM_F_DUMP_INTR,
+ * which libmnl reports as EINTR) is started again, up to
+ * KN_CTL_DUMP_ATTEMPTS times, on a fresh socket: the old one still holds
+ * the rest of the stale dump.  What a failed or restarted try appended is
+ * dropped (*count goes back).  0, -EINTR after the last try, or -errno
+ * with the kernel's reason in genl.
+ */
+int kn_ctl_dump_dev(struct kn_genl *genl, uint8_t cmd, const char *dev, uint32_t ifindex,
+		    kn_genl_reply_cb reply_cb, void *table, size_t *count);
 /*
  * An rtnetlink socket, allocated (it is too big for the stack) and open;
  * on failure prints why, after what, and returns NULL.
