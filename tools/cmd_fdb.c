@@ -48,7 +48,6 @@ int kn_fdb_parse_reply(const struct nlmsghdr *nlh, void *data)
 	struct kn_fdb_table *table = data;
 	struct kn_fdb_entry *entry, *grown;
 	unsigned int type;
-	size_t capacity;
 	int err;
 
 	err = kn_genl_parse_attrs(nlh, top_policy, KN_A_MAX, tb);
@@ -66,14 +65,11 @@ int kn_fdb_parse_reply(const struct nlmsghdr *nlh, void *data)
 	if (mnl_attr_get_payload_len(fdb_tb[KN_FDB_A_MAC]) != sizeof(entry->mac))
 		return -EBADMSG;
 
-	if (table->count == table->capacity) {
-		capacity = table->capacity ? 2 * table->capacity : 64;
-		grown = realloc(table->entries, capacity * sizeof(*grown));
-		if (!grown)
-			return -ENOMEM;
-		table->entries = grown;
-		table->capacity = capacity;
-	}
+	grown = kn_array_reserve(table->entries, &table->capacity, table->count,
+				 sizeof(*grown), 64);
+	if (!grown)
+		return -ENOMEM;
+	table->entries = grown;
 	entry = &table->entries[table->count++];
 	memset(entry, 0, sizeof(*entry));
 	memcpy(entry->mac, mnl_attr_get_payload(fdb_tb[KN_FDB_A_MAC]), sizeof(entry->mac));

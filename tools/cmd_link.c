@@ -366,13 +366,10 @@ static int collect_kn_dev_cb(const struct nlmsghdr *nlh, void *data)
 	/* A link this kn-ctl cannot read is not one it can show; skip it. */
 	if (kn_rtnl_parse_link(nlh, &link) || strcmp(link.kind, "kn"))
 		return 0;
-	if (list->count == list->capacity) {
-		list->capacity = list->capacity ? 2 * list->capacity : 8;
-		grown = realloc(list->links, list->capacity * sizeof(*grown));
-		if (!grown)
-			return -ENOMEM;
-		list->links = grown;
-	}
+	grown = kn_array_reserve(list->links, &list->capacity, list->count, sizeof(*grown), 8);
+	if (!grown)
+		return -ENOMEM;
+	list->links = grown;
 	list->links[list->count++] = link;
 	return 0;
 }

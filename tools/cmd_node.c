@@ -269,7 +269,6 @@ int kn_node_parse_reply(const struct nlmsghdr *nlh, void *data)
 	struct kn_node_table *table = data;
 	struct kn_node_entry *entry, *grown;
 	unsigned int type;
-	size_t capacity;
 	int err;
 
 	err = kn_genl_parse_attrs(nlh, top_policy, KN_A_MAX, tb);
@@ -288,14 +287,11 @@ int kn_node_parse_reply(const struct nlmsghdr *nlh, void *data)
 	    mnl_attr_get_u8(node_tb[KN_NODE_A_PREFIX_LEN]) > 32)
 		return -EBADMSG;
 
-	if (table->count == table->capacity) {
-		capacity = table->capacity ? 2 * table->capacity : 64;
-		grown = realloc(table->entries, capacity * sizeof(*grown));
-		if (!grown)
-			return -ENOMEM;
-		table->entries = grown;
-		table->capacity = capacity;
-	}
+	grown = kn_array_reserve(table->entries, &table->capacity, table->count,
+				 sizeof(*grown), 64);
+	if (!grown)
+		return -ENOMEM;
+	table->entries = grown;
 	entry = &table->entries[table->count++];
 	memset(entry, 0, sizeof(*entry));
 	entry->ifindex = mnl_attr_get_u32(tb[KN_A_IFINDEX]);
@@ -445,13 +441,11 @@ static int collect_foreign_cb(const struct nlmsghdr *nlh, void *data)
 		return 0;
 	if (foreign->only && !kn_node_route_conflict(&route, foreign->only))
 		return 0;
-	if (foreign->count == foreign->capacity) {
-		foreign->capacity = foreign->capacity ? 2 * foreign->capacity : 16;
-		grown = realloc(foreign->routes, foreign->capacity * sizeof(*grown));
-		if (!grown)
-			return -ENOMEM;
-		foreign->routes = grown;
-	}
+	grown = kn_array_reserve(foreign->routes, &foreign->capacity, foreign->count,
+				 sizeof(*grown), 16);
+	if (!grown)
+		return -ENOMEM;
+	foreign->routes = grown;
 	foreign->routes[foreign->count++] = route;
 	return 0;
 }

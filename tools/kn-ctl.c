@@ -87,6 +87,21 @@ int kn_ctl_fail_msg(const char *fmt, ...)
 	return KN_EXIT_FAILURE;
 }
 
+void *kn_array_reserve(void *array, size_t *capacity, size_t count, size_t size,
+		       size_t initial)
+{
+	size_t new_capacity;
+	void *grown;
+
+	if (count < *capacity)
+		return array;
+	new_capacity = *capacity ? 2 * *capacity : initial;
+	grown = realloc(array, new_capacity * size);
+	if (grown)
+		*capacity = new_capacity;
+	return grown;
+}
+
 const char *kn_ctl_state_dir(const struct kn_invocation *inv)
 {
 	const char *dir = getenv(KN_STATE_DIR_ENV);

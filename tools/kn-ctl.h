@@ -244,6 +244,14 @@ int kn_ctl_fail(const struct kn_nl *nl, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Prints "kn-ctl: <sentence>" and returns KN_EXIT_FAILURE. */
 int kn_ctl_fail_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * Room for one more element in a growing array of *capacity elements of
+ * size bytes, count of them used: the array itself while there is room,
+ * else the array reallocated to twice its capacity (initial at first).
+ * NULL when out of memory; the array is then left as it was.
+ */
+void *kn_array_reserve(void *array, size_t *capacity, size_t count, size_t size,
+		       size_t initial);
 /* --state-dir, else $KN_STATE_DIR, else /var/lib/kn. */
 const char *kn_ctl_state_dir(const struct kn_invocation *inv);
 

@@ -9,6 +9,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <linux/genetlink.h>
 
@@ -151,9 +152,34 @@ static void test_age_format(void)
 	}
 }
 
+/* The growing array behind the FDB, node and device tables. */
+static void test_array_reserve(void)
+{
+	size_t capacity = 0, count;
+	uint32_t *array = NULL, *grown;
+	bool same = true, ok = true;
+
+	for (count = 0; count < 40 && ok; count++) {
+		grown = kn_array_reserve(array, &capacity, count, sizeof(*array), 8);
+		ok = grown != NULL;
+		if (ok && count && count < 8)
+			same = same && grown == array;
+		if (ok) {
+			array = grown;
+			array[count] = count;
+		}
+	}
+	for (count = 0; ok && count < 40; count++)
+		ok = array[count] == count;
+	test_case(ok && same && capacity == 64,
+		  "array reserve: room for 8 first, kept while there is room, doubled when full (40 -> 64)");
+	free(array);
+}
+
 void fdb_tests(void)
 {
 	test_dump_request();
 	test_dump_replies();
 	test_age_format();
+	test_array_reserve();
 }
