@@ -471,16 +471,9 @@ out:
 int kn_link_fetch(struct kn_genl *genl, const char *dev, uint32_t ifindex,
 		  struct kn_link_info *info)
 {
-	struct nlmsghdr *nlh;
-	int err;
-
 	memset(info, 0, sizeof(*info));
-	nlh = kn_genl_msg_start(genl, KN_CMD_GET_LINK, 0);
-	kn_dev_put_name_or_index(nlh, dev, ifindex);
-	err = kn_genl_talk(genl, nlh, kn_link_parse_reply, info);
-	if (!err && !info->complete)
-		err = -EBADMSG;		/* acked, but nothing came */
-	return err;
+	return kn_ctl_get_dev(genl, KN_CMD_GET_LINK, dev, ifindex, kn_link_parse_reply, info,
+			      &info->complete);
 }
 
 static int fetch_link(struct kn_genl *genl, const char *dev, uint32_t ifindex, void *info)

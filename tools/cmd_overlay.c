@@ -284,15 +284,11 @@ static void print_overlay_text(const void *data)
 static int fetch_overlay(struct kn_genl *genl, const char *dev, uint32_t ifindex, void *data)
 {
 	struct overlay_view *view = data;
-	struct nlmsghdr *nlh;
 	int err;
 
 	memset(view, 0, sizeof(*view));
-	nlh = kn_genl_msg_start(genl, KN_CMD_GET_OVERLAY, 0);
-	kn_dev_put_name_or_index(nlh, dev, ifindex);
-	err = kn_genl_talk(genl, nlh, kn_overlay_parse_reply, &view->overlay);
-	if (!err && !view->overlay.complete)
-		err = -EBADMSG;		/* acked, but nothing came */
+	err = kn_ctl_get_dev(genl, KN_CMD_GET_OVERLAY, dev, ifindex, kn_overlay_parse_reply,
+			     &view->overlay, &view->overlay.complete);
 	if (err)
 		return err;
 	/* The counters, by the index just read: the same device. */

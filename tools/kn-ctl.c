@@ -137,6 +137,20 @@ int kn_ctl_dump_dev(struct kn_genl *genl, uint8_t cmd, const char *dev, uint32_t
 	return err;
 }
 
+int kn_ctl_get_dev(struct kn_genl *genl, uint8_t cmd, const char *dev, uint32_t ifindex,
+		   kn_genl_reply_cb reply_cb, void *data, const bool *complete)
+{
+	struct nlmsghdr *nlh;
+	int err;
+
+	nlh = kn_genl_msg_start(genl, cmd, 0);
+	kn_dev_put_name_or_index(nlh, dev, ifindex);
+	err = kn_genl_talk(genl, nlh, reply_cb, data);
+	if (!err && !*complete)
+		err = -EBADMSG;		/* acked, but nothing came */
+	return err;
+}
+
 struct kn_nl *kn_ctl_open_rtnl(const char *what)
 {
 	struct kn_nl *rtnl;

@@ -228,6 +228,14 @@ int kn_ctl_connect(struct kn_genl *genl);
 int kn_ctl_dump_dev(struct kn_genl *genl, uint8_t cmd, const char *dev, uint32_t ifindex,
 		    kn_genl_reply_cb reply_cb, void *table, size_t *count);
 /*
+ * Sends the GET request cmd about the kn device named dev, or ifindex when
+ * dev is NULL, and feeds the reply to reply_cb, which sets *complete once
+ * it read a whole one: an ack without it is -EBADMSG.  0 or -errno with
+ * the kernel's reason in genl.
+ */
+int kn_ctl_get_dev(struct kn_genl *genl, uint8_t cmd, const char *dev, uint32_t ifindex,
+		   kn_genl_reply_cb reply_cb, void *data, const bool *complete);
+/*
  * An rtnetlink socket, allocated (it is too big for the stack) and open;
  * on failure prints why, after what, and returns NULL.
  */
