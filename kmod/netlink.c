@@ -326,7 +326,12 @@ static int kn_put_link(struct sk_buff *skb, struct kn_bridge *br)
 	return 0;
 }
 
-static int kn_get_link(struct sk_buff *req, struct genl_info *info)
+/*
+ * Answers a request naming one kn device with what @put writes about it
+ * (called under rcu_read_lock()).
+ */
+static int kn_reply_for_bridge(struct genl_info *info,
+			       int (*put)(struct sk_buff *skb, struct kn_bridge *br))
 {
 	struct net *net = genl_info_net(info);
 	struct kn_bridge *br;
@@ -339,13 +344,18 @@ static int kn_get_link(struct sk_buff *req, struct genl_info *info)
 		return -ENOMEM;
 	rcu_read_lock();
 	br = kn_nl_bridge_rcu(net, info->attrs, info->extack);
-	err = IS_ERR(br) ? PTR_ERR(br) : kn_put_link(skb, br);
+	err = IS_ERR(br) ? PTR_ERR(br) : put(skb, br);
 	rcu_read_unlock();
 	if (err) {
 		nlmsg_free(skb);
 		return err;
 	}
 	return kn_reply_send(skb, hdr, info);
+}
+
+static int kn_get_link(struct sk_buff *req, struct genl_info *info)
+{
+	return kn_reply_for_bridge(info, kn_put_link);
 }
 
 static int kn_set_link(struct sk_buff *req, struct genl_info *info)
@@ -390,6 +400,34 @@ static int kn_set_link(struct sk_buff *req, struct genl_info *info)
 	rcu_read_unlock();
 	rtnl_unlock();
 	return PTR_ERR_OR_ZERO(br);
+}
+
+/*
+ * The kn device a dump is about.  The first call checks the request (unlike
+ * a .start callback's, its errors reach the user with their message) and
+ * keeps the device's ifindex in *@ifindex; later calls find it again there.
+ * Called under rcu_read_lock().
+ */
+static struct kn_bridge *kn_dump_bridge_rcu(struct netlink_callback *cb,
+					    long *ifindex)
+{
+	struct net *net = sock_net(cb->skb->sk);
+	struct net_device *dev;
+	struct kn_bridge *br;
+
+	if (!*ifindex) {
+		br = kn_nl_bridge_rcu(net, kn_compat_dump_attrs(cb), cb->extack);
+		if (!IS_ERR(br))
+			*ifindex = br->dev->ifindex;
+		return br;
+	}
+	dev = dev_get_by_index_rcu(net, *ifindex);
+	br = dev ? kn_bridge_from_dev(dev) : NULL;
+	if (!br) {
+		NL_SET_ERR_MSG(cb->extack, "the kn device went away during the dump");
+		return ERR_PTR(-ENODEV);
+	}
+	return br;
 }
 
 /*
@@ -457,29 +495,13 @@ static int kn_get_fdb_dump(struct sk_buff *skb, struct netlink_callback *cb)
 		.index = cb->args[KN_FDB_DUMP_INDEX],
 	};
 	struct kn_fdb_dump d = { .skb = skb, .cb = cb, .now = jiffies };
-	struct net *net = sock_net(skb->sk);
-	struct net_device *dev;
 	int err;
 
 	rcu_read_lock();
-	if (!cb->args[KN_FDB_DUMP_IFINDEX]) {
-		/* The first call checks the request: unlike a .start
-		 * callback's, its errors reach the user with their message.
-		 */
-		d.br = kn_nl_bridge_rcu(net, kn_compat_dump_attrs(cb), cb->extack);
-		if (IS_ERR(d.br)) {
-			rcu_read_unlock();
-			return PTR_ERR(d.br);
-		}
-		cb->args[KN_FDB_DUMP_IFINDEX] = d.br->dev->ifindex;
-	} else {
-		dev = dev_get_by_index_rcu(net, cb->args[KN_FDB_DUMP_IFINDEX]);
-		d.br = dev ? kn_bridge_from_dev(dev) : NULL;
-		if (!d.br) {
-			rcu_read_unlock();
-			NL_SET_ERR_MSG(cb->extack, "the kn device went away during the dump");
-			return -ENODEV;
-		}
+	d.br = kn_dump_bridge_rcu(cb, &cb->args[KN_FDB_DUMP_IFINDEX]);
+	if (IS_ERR(d.br)) {
+		rcu_read_unlock();
+		return PTR_ERR(d.br);
 	}
 	cb->seq = kn_fdb_gen(&d.br->fdb);
 	err = kn_fdb_walk(&d.br->fdb, &cursor, kn_put_fdb_entry, &d);
@@ -533,24 +555,7 @@ static int kn_put_overlay(struct sk_buff *skb, struct kn_bridge *br)
 
 static int kn_get_overlay(struct sk_buff *req, struct genl_info *info)
 {
-	struct net *net = genl_info_net(info);
-	struct kn_bridge *br;
-	struct sk_buff *skb;
-	void *hdr;
-	int err;
-
-	skb = kn_reply_new(info, &hdr);
-	if (!skb)
-		return -ENOMEM;
-	rcu_read_lock();
-	br = kn_nl_bridge_rcu(net, info->attrs, info->extack);
-	err = IS_ERR(br) ? PTR_ERR(br) : kn_put_overlay(skb, br);
-	rcu_read_unlock();
-	if (err) {
-		nlmsg_free(skb);
-		return err;
-	}
-	return kn_reply_send(skb, hdr, info);
+	return kn_reply_for_bridge(info, kn_put_overlay);
 }
 
 static int kn_set_overlay(struct sk_buff *req, struct genl_info *info)
@@ -733,28 +738,15 @@ cancel:
 static int kn_get_node_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	unsigned long index = 0, start = cb->args[KN_NODE_DUMP_INDEX];
-	struct net *net = sock_net(skb->sk);
-	struct net_device *dev;
 	struct kn_bridge *br;
 	struct kn_node *node;
 	int err = 0;
 
 	rcu_read_lock();
-	if (!cb->args[KN_NODE_DUMP_IFINDEX]) {
-		br = kn_nl_bridge_rcu(net, kn_compat_dump_attrs(cb), cb->extack);
-		if (IS_ERR(br)) {
-			rcu_read_unlock();
-			return PTR_ERR(br);
-		}
-		cb->args[KN_NODE_DUMP_IFINDEX] = br->dev->ifindex;
-	} else {
-		dev = dev_get_by_index_rcu(net, cb->args[KN_NODE_DUMP_IFINDEX]);
-		br = dev ? kn_bridge_from_dev(dev) : NULL;
-		if (!br) {
-			rcu_read_unlock();
-			NL_SET_ERR_MSG(cb->extack, "the kn device went away during the dump");
-			return -ENODEV;
-		}
+	br = kn_dump_bridge_rcu(cb, &cb->args[KN_NODE_DUMP_IFINDEX]);
+	if (IS_ERR(br)) {
+		rcu_read_unlock();
+		return PTR_ERR(br);
 	}
 	cb->seq = kn_nodes_gen(&br->nodes);
 	list_for_each_entry_rcu(node, &br->nodes.list, list) {

@@ -35,44 +35,8 @@ pods=(kn-pod1 kn-pod2 kn-pod3)
 ips=(10.244.1.2 10.244.1.3 10.244.1.4)
 gw=10.244.1.1
 streams=()
-tmp=$(mktemp -d)
-trap 'cleanup; rm -rf "$tmp"' EXIT
-mkfifo "$tmp/never"
-exec 9<> "$tmp/never"
-snooze() { read -rt "$1" -u 9 || :; }
+kn_tmp_init
 
-# wait_for SECONDS CMD...: polls CMD (best a shell function) until it succeeds
-wait_for() {
-	local deadline=$((SECONDS + $1))
-	shift
-	until "$@"; do
-		[ $SECONDS -lt $deadline ] || return 1
-		snooze 0.2
-	done
-}
-
-# genl_at NS ARGS...: one request (genl.py's syntax) made in NS ("-": the
-# test's own) by the genl.py server that start_genl started; prints its
-# answer, returns its rc
-genl_at() {
-	local line
-	if [ "$1" = - ]; then
-		shift
-		printf '%s\n' "$*" >&7
-	else
-		printf '%s\n' "--netns $*" >&7
-	fi
-	while IFS= read -r line <&8; do
-		[[ $line == $'\x01end '* ]] && return "${line#$'\x01end '}"
-		printf '%s\n' "$line"
-	done
-	fail "genl.py --serve died"
-}
-start_genl() {
-	mkfifo "$tmp/genl.req" "$tmp/genl.resp"
-	python3 -S "$GENL" --serve < "$tmp/genl.req" > "$tmp/genl.resp" 2>&1 &
-	exec 7> "$tmp/genl.req" 8< "$tmp/genl.resp"
-}
 genl() { genl_at "$node" "$@"; }
 # get KEY[,KEY...] [DEV]: values from KN_CMD_GET_LINK on DEV (kn0)
 get() { genl --get "$1" $CMD_GET_LINK $A_IFNAME:str:"${2:-kn0}"; }
@@ -159,7 +123,7 @@ create_kn0() {
 
 kn_load
 for ns in "$node" "${pods[@]}"; do netns_add "$ns"; done
-start_genl
+genl_start
 
 ### the device: a link type, counted per namespace, several of them
 create_kn0
