@@ -91,7 +91,8 @@ on() {
 	sed 's/^/    /' <<< "$1" >&2
 	# shellcheck disable=SC2016 # for that bash to expand
 	KN_CTL=$KN_CTL STATE=$state/n$n nsenter --net="/run/netns/${nodes[$n]}" \
-		bash -euo pipefail -c 'kn-ctl() { "$KN_CTL" "$@"; }'$'\n'"$1"
+		bash -euo pipefail -c 'kn-ctl() { "$KN_CTL" "$@"; }'$'\n'"$1" ||
+		fail "a command of that script failed in ${nodes[$n]}"
 }
 # k N ARGS...: kn-ctl in node N
 k() {
