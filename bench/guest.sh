@@ -21,7 +21,7 @@ done
 
 case "$KN_BENCH_KIND" in
 kn)
-	pp insmod "${KN_KO:?KN_KO names the kn.ko to load}"
+	"$KN_ROOT/tests/qemu/kn-insmod.sh" "${KN_KO:?KN_KO names the kn.ko to load}"
 	ip link add kn-probe type kn 2> /dev/null ||
 		die "this kn module has no link type \"kn\" (KN_BENCH_KIND=bridge benchmarks a stand-in)"
 	ip link del kn-probe

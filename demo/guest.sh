@@ -1,14 +1,15 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # What `make demo` shows, inside the VM: kn loaded into Debian's kernel,
-# answering kn-ctl in two network namespaces that keep separate settings.
+# answering kn-ctl in two network namespaces that keep separate settings;
+# pods on kn0; then two nodes whose pods talk across kn's VXLAN overlay.
 set -euo pipefail
 export PATH=$PWD/tools:$PATH
 say() { printf '\n\033[1m### %s\033[0m\n' "$*"; }
 run() { echo "\$ $*"; "$@"; }
 
 say "kn in Debian's $(uname -r) kernel"
-run insmod "${KN_KO:?}"
+run tests/qemu/kn-insmod.sh "${KN_KO:?}"
 run kn-ctl version
 
 say "two network namespaces, as two Kubernetes nodes would have"
@@ -53,9 +54,43 @@ node1 kn-ctl fdb show dev kn0
 node1 kn-ctl link show dev kn0
 run ip -n node1 -s link show kn0
 
+say "node2 joins: kn0 10.244.2.0/24, a pod, and an underlay link to node1"
+run ip link add eth1 netns node1 type veth peer name eth1 netns node2
+run ip -n node1 addr add 192.168.0.1/24 dev eth1
+run ip -n node2 addr add 192.168.0.2/24 dev eth1
+run ip -n node1 link set eth1 up
+run ip -n node2 link set eth1 up
+run ip -n node2 link add kn0 type kn
+run ip -n node2 addr add 10.244.2.1/24 dev kn0
+run ip -n node2 link set kn0 up
+node2() { run nsenter --net=/run/netns/node2 "$@"; }
+node2 kn-ctl --state-dir /tmp/kn-demo2 pod add db dev kn0 ip 10.244.2.5
+for n in 1 2; do ip netns exec node$n sysctl -qw net.ipv4.ip_forward=1; done
+
+say "the VXLAN overlay: each node's VTEP, and which node owns which pod subnet"
+node1 kn-ctl overlay set dev kn0 local 192.168.0.1
+node2 kn-ctl overlay set dev kn0 local 192.168.0.2
+node1 kn-ctl node add 10.244.2.0/24 via 192.168.0.2 dev kn0
+node2 kn-ctl node add 10.244.1.0/24 via 192.168.0.1 dev kn0
+node1 kn-ctl node list
+run ip -n node1 route show 10.244.2.0/24
+
+say "client (node1) -> db (node2) across the overlay; the wire carries VXLAN"
+ip netns exec node1 tcpdump -lnc 2 -i eth1 udp port 8472 2>/dev/null &
+sleep 2
+run ip netns exec client busybox ping -c 3 10.244.2.5
+wait
+ip netns exec db socat TCP-LISTEN:5432,reuseaddr SYSTEM:'echo hello from db pod on node2' &
+sleep 2
+run ip netns exec client socat -T5 - TCP:10.244.2.5:5432 </dev/null
+wait
+node1 kn-ctl overlay show dev kn0
+
+node2 kn-ctl --state-dir /tmp/kn-demo2 pod del db
 node1 kn-ctl --state-dir /tmp/kn-demo pod del web
 node1 kn-ctl --state-dir /tmp/kn-demo pod del client
 run ip -n node1 link del kn0
+run ip -n node2 link del kn0
 run ip netns del node1
 run ip netns del node2
 run rmmod kn

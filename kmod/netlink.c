@@ -655,9 +655,8 @@ static int kn_nl_parse_node(struct genl_info *info, struct kn_node_config *cfg,
 	return err;
 }
 
-static int kn_new_node(struct sk_buff *req, struct genl_info *info)
+static int kn_add_node(struct genl_info *info, bool replace)
 {
-	bool replace = info->nlhdr->nlmsg_flags & NLM_F_REPLACE;
 	struct net *net = genl_info_net(info);
 	struct kn_node_config cfg = {};
 	struct kn_bridge *br;
@@ -672,6 +671,16 @@ static int kn_new_node(struct sk_buff *req, struct genl_info *info)
 	      kn_nodes_add(&br->nodes, &cfg, replace, info->extack);
 	rtnl_unlock();
 	return err;
+}
+
+static int kn_new_node(struct sk_buff *req, struct genl_info *info)
+{
+	return kn_add_node(info, false);
+}
+
+static int kn_replace_node(struct sk_buff *req, struct genl_info *info)
+{
+	return kn_add_node(info, true);
 }
 
 static int kn_del_node(struct sk_buff *req, struct genl_info *info)
@@ -820,6 +829,11 @@ static const struct genl_ops kn_genl_ops[] = {
 	{
 		.cmd = KN_CMD_GET_NODE,
 		.dumpit = kn_get_node_dump,
+	},
+	{
+		.cmd = KN_CMD_REPLACE_NODE,
+		.doit = kn_replace_node,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };
 

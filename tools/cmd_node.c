@@ -15,7 +15,7 @@
  * the device looks their destination up in its node table.
  *
  * node add does 1, 2, 3 and, when 2 or 3 fails, undoes what it did;
- * node replace does the same with NLM_F_REPLACE and puts the entry it
+ * node replace does the same with KN_CMD_REPLACE_NODE and puts the entry it
  * replaced back.  node del undoes 3, 2, 1; a route or neighbour that is
  * already gone is no error there, a missing entry is the kernel's ENOENT.
  * Neighbours and routes are written with NLM_F_REPLACE, so an add that
@@ -227,15 +227,13 @@ void kn_node_new_put_attrs(struct nlmsghdr *nlh, uint32_t ifindex,
 }
 
 /*
- * As "ip route add" and "ip route replace" ask: CREATE|EXCL, or
- * CREATE|REPLACE, which also creates an entry that is not there (the
- * contract leaves open whether REPLACE alone would).  Never REPLACE|EXCL:
- * those two bits are NLM_F_DUMP's, and genetlink would take the request
- * for a dump.
+ * The command that adds a node, or replaces the one with its prefix.  The
+ * family checks nlmsg_flags strictly (only REQUEST, ACK, ECHO), so
+ * replacing is a command of its own, not NLM_F_REPLACE.
  */
-uint16_t kn_node_new_flags(bool replace)
+uint8_t kn_node_new_cmd(bool replace)
 {
-	return NLM_F_CREATE | (replace ? NLM_F_REPLACE : NLM_F_EXCL);
+	return replace ? KN_CMD_REPLACE_NODE : KN_CMD_NEW_NODE;
 }
 
 void kn_node_del_put_attrs(struct nlmsghdr *nlh, uint32_t ifindex,
@@ -550,7 +548,7 @@ static void undo_new_node(struct kn_genl *genl, struct kn_nl *rtnl, const char *
 			restore.has_mac = true;
 			memcpy(restore.mac, old->mac, KN_MAC_LEN);
 		}
-		nlh = kn_genl_msg_start(genl, KN_CMD_NEW_NODE, kn_node_new_flags(true));
+		nlh = kn_genl_msg_start(genl, kn_node_new_cmd(true), 0);
 		kn_node_new_put_attrs(nlh, link->ifindex, &restore);
 	} else {
 		nlh = kn_genl_msg_start(genl, KN_CMD_DEL_NODE, 0);
@@ -619,7 +617,7 @@ static int node_add_run(const struct kn_invocation *inv)
 		old = find_entry(&table, &args->prefix);
 	}
 
-	nlh = kn_genl_msg_start(&genl, KN_CMD_NEW_NODE, kn_node_new_flags(args->replace));
+	nlh = kn_genl_msg_start(&genl, kn_node_new_cmd(args->replace), 0);
 	kn_node_new_put_attrs(nlh, link.ifindex, args);
 	err = kn_genl_talk(&genl, nlh, NULL, NULL);
 	if (err) {

@@ -148,7 +148,7 @@ struct kn_overlay_set_args {
 
 /*
  * kn-ctl node add|replace PREFIX via A.B.C.D dev KN [mac M]; replace sends
- * NLM_F_REPLACE.
+ * KN_CMD_REPLACE_NODE.
  */
 struct kn_node_add_args {
 	struct kn_cidr prefix;
@@ -465,7 +465,7 @@ struct kn_node_table {
 void kn_node_new_put_attrs(struct nlmsghdr *nlh, uint32_t ifindex,
 			   const struct kn_node_add_args *args);
 /* cmd_node.c: the nlmsg_flags of a NEW_NODE request for node add or replace. */
-uint16_t kn_node_new_flags(bool replace);
+uint8_t kn_node_new_cmd(bool replace);
 /* cmd_node.c: KN_A_IFINDEX and KN_A_NODE (PREFIX, PREFIX_LEN) of a DEL_NODE. */
 void kn_node_del_put_attrs(struct nlmsghdr *nlh, uint32_t ifindex,
 			   const struct kn_cidr *prefix);

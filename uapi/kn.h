@@ -157,13 +157,17 @@
  *             the remote VTEP expects (a Linux vxlan device's address, for
  *             a flannel node).  Without it kn sends one derived from
  *             REMOTE (see KN_NODE_MAC_DERIVED_0); a kn node accepts any.
- *             The same prefix twice is EEXIST, unless the request has
- *             NLM_F_REPLACE, which replaces the entry atomically (and adds
- *             it when there is none; NLM_F_CREATE and NLM_F_EXCL are not
- *             looked at, and REPLACE|EXCL would read as a dump request).  Prefixes
+ *             The same prefix twice is EEXIST (KN_CMD_REPLACE_NODE
+ *             replaces).  No nlmsg_flags but REQUEST, ACK and ECHO are
+ *             accepted, by any command of the family (EINVAL).  Prefixes
  *             may overlap; the longest match wins.  At most KN_NODES_MAX
  *             entries per device (ENOSPC).
  *   Reply:    none (an ack).
+ *
+ * KN_CMD_REPLACE_NODE (admin)
+ *   As KN_CMD_NEW_NODE, but an entry with the same prefix is replaced
+ *   atomically (a packet sees the old entry or the new one), and one is
+ *   added when there is none.
  *
  * KN_CMD_DEL_NODE (admin)
  *   Request:  KN_A_IFINDEX or KN_A_IFNAME, and KN_A_NODE with PREFIX and
@@ -226,6 +230,7 @@ enum kn_cmd {
 	KN_CMD_NEW_NODE,
 	KN_CMD_DEL_NODE,
 	KN_CMD_GET_NODE,
+	KN_CMD_REPLACE_NODE,
 	__KN_CMD_LAST
 };
 

@@ -43,7 +43,7 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 
 kn_load() {
 	grep -q '^kn ' /proc/modules && return 0
-	pp insmod "$KN_KO"
+	"$KN_ROOT/tests/qemu/kn-insmod.sh" "$KN_KO"
 }
 
 kn_unload() {

@@ -6,7 +6,8 @@
 # send it: every bad request is refused with its errno and an extack
 # message and changes nothing; the UDP socket follows the overlay (opened,
 # moved to a new port, closed with the overlay and with the device); the
-# node table refuses bad prefixes and duplicates; writers need CAP_NET_ADMIN.
+# node table refuses bad prefixes and duplicates and replaces in place;
+# writers need CAP_NET_ADMIN.
 # Packets over the overlay are overlay.sh's business.
 #
 #   +--------------------------------------------------------+
@@ -19,7 +20,7 @@ source "$(dirname "$0")/lib.sh"
 
 # uapi/kn.h
 CMD_GET_OVERLAY=7 CMD_SET_OVERLAY=8 CMD_DEL_OVERLAY=9
-CMD_NEW_NODE=10 CMD_DEL_NODE=11 CMD_GET_NODE=12
+CMD_NEW_NODE=10 CMD_DEL_NODE=11 CMD_GET_NODE=12 CMD_REPLACE_NODE=13
 A_IFNAME=5 A_OVERLAY=9 A_NODE=10
 OV_LOCAL=1 OV_PORT=2 OV_VNI=3
 NODE_PREFIX=1 NODE_PREFIX_LEN=2 NODE_REMOTE=3 NODE_MAC=4
@@ -107,6 +108,11 @@ dump=$(genl_at $node --json --dump $CMD_GET_NODE $A_IFNAME:str:kn0)
 expect_match "node dump" "$dump" '"prefix": "10.244.2.0", "prefix_len": 24, "remote": "192.168.0.2", "mac": "0e:6b:c0:a8:00:02", "flags": 0'
 expect_match "node dump" "$dump" '"prefix": "10.244.3.0", "prefix_len": 24, "remote": "192.168.0.3", "mac": "02:11:22:33:44:55", "flags": 1'
 expect_eq "node dump entries" "$(grep -c '"node"' <<<"$dump")" 2
+expect_genl $node 0 "^ok" \
+	$(node_req $CMD_REPLACE_NODE $NODE_PREFIX:be32:0x0af40300 $NODE_PREFIX_LEN:u8:24 $NODE_REMOTE:be32:0xc0a80009)
+dump=$(genl_at $node --json --dump $CMD_GET_NODE $A_IFNAME:str:kn0)
+expect_match "node dump after replace" "$dump" '"prefix": "10.244.3.0", "prefix_len": 24, "remote": "192.168.0.9", "mac": "0e:6b:c0:a8:00:09", "flags": 0'
+expect_eq "node dump entries after replace" "$(grep -c '"node"' <<<"$dump")" 2
 expect_genl $node 1 "ENOENT: no node with this prefix" \
 	$(node_req $CMD_DEL_NODE $NODE_PREFIX:be32:0x0af40200 $NODE_PREFIX_LEN:u8:23)
 expect_genl $node 0 "^ok" $(node_req $CMD_DEL_NODE $NODE_PREFIX:be32:0x0af40200 $NODE_PREFIX_LEN:u8:24)

@@ -265,8 +265,7 @@ static void test_genl_messages(void)
 	kn_parse_cidr("10.244.2.0/24", &args.prefix);
 	inet_pton(AF_INET, "192.168.0.2", &args.via);
 
-	nlh = kn_genl_msg_put(buf, 0x42, KN_GENL_VERSION, KN_CMD_NEW_NODE,
-			      kn_node_new_flags(false), 3);
+	nlh = kn_genl_msg_put(buf, 0x42, KN_GENL_VERSION, kn_node_new_cmd(false), 0, 3);
 	kn_node_new_put_attrs(nlh, 9, &args);
 	genlh = mnl_nlmsg_get_payload(nlh);
 	mnl_attr_parse(nlh, GENL_HDRLEN, test_collect_attr, &top);
@@ -283,26 +282,25 @@ static void test_genl_messages(void)
 		  attr_bytes(node.tb[KN_NODE_A_REMOTE], remote_wire, 4) &&
 		  !node.tb[KN_NODE_A_MAC],
 		  "node add 10.244.2.0/24 via 192.168.0.2: be32 PREFIX, u8 PREFIX_LEN 24, be32 REMOTE, no MAC");
-	test_case(nlh->nlmsg_flags == (NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL),
-		  "node add: NLM_F_CREATE|NLM_F_EXCL");
+	test_case(nlh->nlmsg_flags == (NLM_F_REQUEST | NLM_F_ACK),
+		  "node add: KN_CMD_NEW_NODE with no flags but REQUEST|ACK (the family refuses others)");
 
 	memset(buf, 0, sizeof(buf));
 	memset(&top, 0, sizeof(top));
 	memset(&node, 0, sizeof(node));
 	args.has_mac = true;
 	memcpy(args.mac, mac, 6);
-	nlh = kn_genl_msg_put(buf, 0x42, KN_GENL_VERSION, KN_CMD_NEW_NODE,
-			      kn_node_new_flags(true), 4);
+	nlh = kn_genl_msg_put(buf, 0x42, KN_GENL_VERSION, kn_node_new_cmd(true), 0, 4);
 	kn_node_new_put_attrs(nlh, 9, &args);
 	mnl_attr_parse(nlh, GENL_HDRLEN, test_collect_attr, &top);
 	if (top.tb[KN_A_NODE])
 		mnl_attr_parse_nested(top.tb[KN_A_NODE], test_collect_attr, &node);
 	test_case(node.count == 4 && !node.unknown && attr_bytes(node.tb[KN_NODE_A_MAC], mac, 6),
 		  "node add ... mac 0a:58:0a:f4:02:01: a 6-byte MAC in the nest");
-	test_case((nlh->nlmsg_flags & NLM_F_REPLACE) && (nlh->nlmsg_flags & NLM_F_CREATE) &&
-		  !(nlh->nlmsg_flags & NLM_F_EXCL) &&
-		  (nlh->nlmsg_flags & NLM_F_DUMP) != NLM_F_DUMP,
-		  "node replace: NLM_F_CREATE|NLM_F_REPLACE, which genetlink cannot take for a dump");
+	genlh = mnl_nlmsg_get_payload(nlh);
+	test_case(genlh->cmd == KN_CMD_REPLACE_NODE &&
+		  nlh->nlmsg_flags == (NLM_F_REQUEST | NLM_F_ACK),
+		  "node replace: KN_CMD_REPLACE_NODE with no flags but REQUEST|ACK");
 
 	memset(buf, 0, sizeof(buf));
 	memset(&top, 0, sizeof(top));
