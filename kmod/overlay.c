@@ -57,7 +57,7 @@ static int kn_overlay_rcv(struct sock *sk, struct sk_buff *skb)
 	dev = br->dev;
 	outer_tos = ip_hdr(skb)->tos;
 
-	if (unlikely(!pskb_may_pull(skb, VXLAN_HLEN))) {
+	if (unlikely(!pskb_may_pull(skb, VXLAN_HLEN + ETH_HLEN))) {
 		kn_overlay_drop(br, skb, KN_DROP_A_VXLAN_SHORT, false);
 		return 0;
 	}
@@ -86,8 +86,9 @@ static int kn_overlay_rcv(struct sock *sk, struct sk_buff *skb)
 		kn_overlay_drop(br, skb, KN_DROP_A_NOMEM, false);
 		return 0;
 	}
+	/* a frame too short for its IPv4 header is not IPv4 */
 	if (unlikely(!pskb_may_pull(skb, ETH_HLEN + sizeof(struct iphdr)))) {
-		kn_overlay_drop(br, skb, KN_DROP_A_VXLAN_SHORT, false);
+		kn_overlay_drop(br, skb, KN_DROP_A_VXLAN_INNER, false);
 		return 0;
 	}
 	skb_reset_mac_header(skb);
