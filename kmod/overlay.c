@@ -36,6 +36,20 @@ static void kn_overlay_drop(struct kn_bridge *br, struct sk_buff *skb,
 }
 
 /*
+ * Whether a decapsulated IPv4 header is one a node routes to a pod: the
+ * overlay carries unicast between pod networks, never broadcast, multicast
+ * or loopback, and never from "this network".
+ */
+static bool kn_overlay_inner_ok(const struct iphdr *iph)
+{
+	return iph->version == 4 && iph->ihl >= 5 &&
+	       !ipv4_is_multicast(iph->daddr) && !ipv4_is_lbcast(iph->daddr) &&
+	       !ipv4_is_loopback(iph->daddr) && !ipv4_is_zeronet(iph->daddr) &&
+	       !ipv4_is_multicast(iph->saddr) && !ipv4_is_lbcast(iph->saddr) &&
+	       !ipv4_is_loopback(iph->saddr) && !ipv4_is_zeronet(iph->saddr);
+}
+
+/*
  * A packet on the overlay's UDP port, from the UDP receive path (softirq,
  * rcu_read_lock() held), its data at the UDP header.  Always consumes it:
  * whatever is not ours is no one's on this port.
@@ -112,7 +126,7 @@ static int kn_overlay_rcv(struct sock *sk, struct sk_buff *skb)
 	skb->protocol = eth_type_trans(skb, dev);
 	skb_postpull_rcsum(skb, eth_hdr(skb), ETH_HLEN);
 	skb_reset_network_header(skb);
-	if (unlikely(!pskb_inet_may_pull(skb))) {
+	if (unlikely(!pskb_inet_may_pull(skb) || !kn_overlay_inner_ok(ip_hdr(skb)))) {
 		kn_overlay_drop(br, skb, KN_DROP_A_VXLAN_INNER, false);
 		return 0;
 	}

@@ -326,8 +326,11 @@ enum kn_drop_attr {
 	KN_DROP_A_VXLAN_SHORT,	/* shorter than the VXLAN + Ethernet headers */
 	KN_DROP_A_VXLAN_FLAGS,	/* I flag clear or reserved bits set */
 	KN_DROP_A_VXLAN_VNI,	/* a VNI other than the overlay's */
-	KN_DROP_A_VXLAN_INNER,	/* inner frame not IPv4 unicast from a valid
-				 * source address
+	KN_DROP_A_VXLAN_INNER,	/* inner frame not IPv4, or not unicast
+				 * between valid addresses: Ethernet source
+				 * multicast or zero, destination multicast;
+				 * IPv4 header short or bad, either address
+				 * broadcast, multicast, loopback or 0/8
 				 */
 	__KN_DROP_A_LAST
 };

@@ -404,8 +404,8 @@ ip netns exec "$ul" python3 - "$tmp/vxlan.pcap" "$port" "$inner_dst" "$zero_csum
 
 	# the bad packets, each with the drop reason uapi/kn.h gives for it
 	mac = "02:00:00:00:00:fe"
-	def inner(dst=inner_dst, src=mac, ip_dst="10.244.2.2"):
-	    return Ether(dst=dst, src=src) / IP(src="10.244.1.2", dst=ip_dst) / ICMP()
+	def inner(dst=inner_dst, src=mac, ip_dst="10.244.2.2", ip_src="10.244.1.2"):
+	    return Ether(dst=dst, src=src) / IP(src=ip_src, dst=ip_dst) / ICMP()
 	def vx(frame, vni=1):
 	    return bytes(VXLAN(flags=0x08, vni=vni) / frame)
 	good = vx(inner())
@@ -424,6 +424,11 @@ ip netns exec "$ul" python3 - "$tmp/vxlan.pcap" "$port" "$inner_dst" "$zero_csum
 	    ("vxlan_inner", "inner multicast (01:00:5e:00:00:01, 224.0.0.1)",
 	     vx(inner(dst="01:00:5e:00:00:01", ip_dst="224.0.0.1"))),
 	    ("vxlan_inner", "inner source MAC all-zero", vx(inner(src="00:00:00:00:00:00"))),
+	    ("vxlan_inner", "inner IPv4 to 224.0.0.1 behind a unicast MAC",
+	     vx(inner(ip_dst="224.0.0.1"))),
+	    ("vxlan_inner", "inner IPv4 to 255.255.255.255 behind a unicast MAC",
+	     vx(inner(ip_dst="255.255.255.255"))),
+	    ("vxlan_inner", "inner IPv4 from 127.0.0.1", vx(inner(ip_src="127.0.0.1"))),
 	]
 	def drops():
 	    return json.loads(subprocess.run(counters, check=True, capture_output=True).stdout)[0]["drops"]
