@@ -196,6 +196,21 @@ bench_sockperf() {
 		die "sockperf to $2 from $1 printed no percentiles: $(tail -n 5 "$txt")"
 }
 
+# The two tests of the pod-to-pod scenarios, from pod SIDE-a to $SERVER
+# (the scenario sets it): one TCP stream, and TCP ping-pong, of which only
+# the median is kept (under TCG the tail is the host's scheduler's).
+test_tcp_stream() {
+	local side=$1 rep=$2 gbps
+	gbps=$(bench_iperf3 "$side-a" "$SERVER")
+	bench_record tcp_gbps "$side" "$rep" "$gbps"
+}
+
+test_tcp_rr() {
+	local side=$1 rep=$2 p50
+	read -r p50 _ < <(bench_sockperf "$side-a" "$SERVER")
+	bench_record rr_p50_us "$side" "$rep" "$p50"
+}
+
 bench_cleanup() {
 	local ns pid
 	set +e

@@ -54,19 +54,6 @@ scenario_setup() {
 	done
 }
 
-test_tcp_stream() {
-	local side=$1 rep=$2 gbps
-	gbps=$(bench_iperf3 "$side-a" "$SERVER")
-	bench_record tcp_gbps "$side" "$rep" "$gbps"
-}
-
-# Only the median: under TCG the tail is the host's scheduler's.
-test_tcp_rr() {
-	local side=$1 rep=$2 p50
-	read -r p50 _ < <(bench_sockperf "$side-a" "$SERVER")
-	bench_record rr_p50_us "$side" "$rep" "$p50"
-}
-
 # Both pods of each side are ports of that side's bridge, of the right kind.
 scenario_check() {
 	local side pod port got want
