@@ -118,13 +118,15 @@ static int kn_overlay_rcv(struct sock *sk, struct sk_buff *skb)
 		kn_overlay_drop(br, skb, KN_DROP_A_NOMEM, false);
 		return 0;
 	}
+	skb->protocol = eth_type_trans(skb, dev);
+	/* over the header as received: a CHECKSUM_COMPLETE sum covers that */
+	skb_postpull_rcsum(skb, eth_hdr(skb), ETH_HLEN);
 	/* Whatever address the sender chose for this node's VTEP (a derived
 	 * one, or kn0's own that a flannel node was given), the packet is for
 	 * the host, which routes it on to the pod.
 	 */
 	ether_addr_copy(eth_hdr(skb)->h_dest, dev->dev_addr);
-	skb->protocol = eth_type_trans(skb, dev);
-	skb_postpull_rcsum(skb, eth_hdr(skb), ETH_HLEN);
+	skb->pkt_type = PACKET_HOST;
 	skb_reset_network_header(skb);
 	if (unlikely(!pskb_inet_may_pull(skb) || !kn_overlay_inner_ok(ip_hdr(skb)))) {
 		kn_overlay_drop(br, skb, KN_DROP_A_VXLAN_INNER, false);
