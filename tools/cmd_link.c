@@ -516,11 +516,7 @@ static int link_set_run(const struct kn_invocation *inv)
 		return err;
 	nlh = kn_genl_msg_start(&genl, KN_CMD_SET_LINK, 0);
 	kn_link_set_put_attrs(nlh, args);
-	err = kn_genl_talk(&genl, nlh, NULL, NULL);
-	if (err)
-		kn_ctl_fail(&genl.nl, err, "link set dev %s", args->dev);
-	kn_genl_close(&genl);
-	return err ? KN_EXIT_FAILURE : KN_EXIT_OK;
+	return kn_ctl_send_change(&genl, nlh, "link set dev %s", args->dev);
 }
 
 static const struct kn_command link_commands[] = {

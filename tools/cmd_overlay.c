@@ -329,11 +329,7 @@ static int overlay_set_run(const struct kn_invocation *inv)
 		return err;
 	nlh = kn_genl_msg_start(&genl, KN_CMD_SET_OVERLAY, 0);
 	kn_overlay_set_put_attrs(nlh, args);
-	err = kn_genl_talk(&genl, nlh, NULL, NULL);
-	if (err)
-		kn_ctl_fail(&genl.nl, err, "overlay set dev %s", args->dev);
-	kn_genl_close(&genl);
-	return err ? KN_EXIT_FAILURE : KN_EXIT_OK;
+	return kn_ctl_send_change(&genl, nlh, "overlay set dev %s", args->dev);
 }
 
 static int overlay_del_run(const struct kn_invocation *inv)
@@ -348,11 +344,7 @@ static int overlay_del_run(const struct kn_invocation *inv)
 		return err;
 	nlh = kn_genl_msg_start(&genl, KN_CMD_DEL_OVERLAY, 0);
 	kn_dev_put_attr(nlh, dev);
-	err = kn_genl_talk(&genl, nlh, NULL, NULL);
-	if (err)
-		kn_ctl_fail(&genl.nl, err, "overlay del dev %s", dev);
-	kn_genl_close(&genl);
-	return err ? KN_EXIT_FAILURE : KN_EXIT_OK;
+	return kn_ctl_send_change(&genl, nlh, "overlay del dev %s", dev);
 }
 
 static const struct kn_command overlay_commands[] = {

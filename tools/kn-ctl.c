@@ -77,6 +77,21 @@ int kn_ctl_fail(const struct kn_nl *nl, int err, const char *fmt, ...)
 	return KN_EXIT_FAILURE;
 }
 
+int kn_ctl_send_change(struct kn_genl *genl, struct nlmsghdr *nlh, const char *fmt, ...)
+{
+	va_list ap;
+	int err;
+
+	err = kn_genl_talk(genl, nlh, NULL, NULL);
+	if (err) {
+		va_start(ap, fmt);
+		print_failure(&genl->nl, err, fmt, ap);
+		va_end(ap);
+	}
+	kn_genl_close(genl);
+	return err ? KN_EXIT_FAILURE : KN_EXIT_OK;
+}
+
 int kn_ctl_fail_msg(const char *fmt, ...)
 {
 	va_list ap;

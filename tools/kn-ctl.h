@@ -250,6 +250,13 @@ int kn_ctl_report_error(const struct kn_genl *genl, int err);
  */
 int kn_ctl_fail(const struct kn_nl *nl, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/*
+ * Sends the change request nlh, built on genl, waits for its ack and
+ * closes genl.  A refusal is printed as kn_ctl_fail() prints it.  Returns
+ * KN_EXIT_OK or KN_EXIT_FAILURE.
+ */
+int kn_ctl_send_change(struct kn_genl *genl, struct nlmsghdr *nlh, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 /* Prints "kn-ctl: <sentence>" and returns KN_EXIT_FAILURE. */
 int kn_ctl_fail_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /*
