@@ -184,6 +184,146 @@
  * Encapsulation and decapsulation counters are in KN_A_LINK_STATS
  * (KN_LINK_STATS_A_ENCAP, _DECAP, packets) and the drops in its
  * KN_DROP_A_* nest.
+ *
+ * Services (ClusterIP).  A service is a virtual IPv4 address, port and
+ * protocol (VIP:PORT/PROTO) in front of backends (pod address and port).
+ * Services belong to the network namespace, not to a kn device: netfilter
+ * hooks (registered once the namespace has its first service) see every
+ * IPv4 packet the host receives from a pod or the wire (PRE_ROUTING) and
+ * every packet its own processes send (LOCAL_OUT).  A new connection to a
+ * VIP:PORT/PROTO gets a backend: random, in proportion to the backends'
+ * weights, never a terminating one; its destination is rewritten (DNAT) and
+ * the connection goes into kn's connection table, which every later packet
+ * of it, in either direction, follows: replies leave with the VIP:PORT as
+ * their source.  A reply that a kn device switches between two of its ports
+ * (client and backend pods on one node) is translated there, so no reply
+ * bypasses the table.  When the backend is the client itself (hairpin) the
+ * source is rewritten too, to the address of the device the packet came in
+ * by (kn0's), so the reply comes back through the host.  kn translates
+ * without nf_conntrack: the packets it translates are marked untracked, so
+ * nf_conntrack and iptables NAT, when loaded, leave them alone.  A service
+ * with no usable backend refuses new connections at once with ICMP port
+ * unreachable (TCP and UDP alike, as kube-proxy does).
+ *
+ * A service is named by KN_A_SERVICE, a nest of:
+ *       KN_SERVICE_A_ADDR   be32, the VIP (unicast, not loopback)
+ *       KN_SERVICE_A_PORT   u16 (1..65535)
+ *       KN_SERVICE_A_PROTO  u8, IPPROTO_TCP or IPPROTO_UDP
+ *
+ * KN_CMD_NEW_SERVICE (admin)
+ *   Request:  KN_A_SERVICE with the three above and, optionally:
+ *       KN_SERVICE_A_AFFINITY          u8, KN_AFFINITY_NONE (default) or
+ *             KN_AFFINITY_CLIENT_IP: new connections from a client address
+ *             go to the backend its last one went to, until that client has
+ *             opened none for the timeout (Kubernetes' sessionAffinity).
+ *       KN_SERVICE_A_AFFINITY_TIMEOUT  u32 seconds (1..KN_AFFINITY_TIMEOUT_MAX),
+ *             default KN_AFFINITY_TIMEOUT_DEFAULT; only with CLIENT_IP.
+ *             EEXIST when the service exists; ENOSPC beyond
+ *             KN_SERVICES_MAX services.  A new service has no backend.
+ *   Reply:    none (an ack).
+ *
+ * KN_CMD_REPLACE_SERVICE (admin)
+ *   As KN_CMD_NEW_SERVICE, but an existing service takes the new affinity
+ *   settings and keeps its backends, connections and counters.
+ *
+ * KN_CMD_DEL_SERVICE (admin)
+ *   Request:  KN_A_SERVICE (the three key attributes).  Removes the
+ *             service, its backends and its connection-table entries (a
+ *             later packet of such a connection is no longer translated).
+ *             ENOENT when there is no such service.
+ *
+ * KN_CMD_GET_SERVICE (dump)
+ *   Request:  none, or KN_A_SERVICE to get one service (ENOENT if none).
+ *   Reply:    one message per service with KN_A_SERVICE: the key, the
+ *             affinity attributes (always present), and
+ *       KN_SERVICE_A_STATS  nest of KN_SERVICE_STATS_A_*:
+ *           KN_SERVICE_STATS_A_BACKENDS     u32, backends
+ *           KN_SERVICE_STATS_A_USABLE       u32, backends given new connections
+ *           KN_SERVICE_STATS_A_CONNECTIONS  u64, connections sent to a backend
+ *           KN_SERVICE_STATS_A_NO_BACKEND   u64, connections refused for
+ *                 want of a usable backend
+ *             Resumable and flagged NLM_F_DUMP_INTR as the FDB dump is.
+ *
+ * KN_CMD_NEW_BACKEND (admin)
+ *   Request:  KN_A_SERVICE (key) and KN_A_BACKEND, a nest of:
+ *       KN_BACKEND_A_ADDR    be32, the pod's address (unicast, not loopback)
+ *       KN_BACKEND_A_PORT    u16 (1..65535), its port
+ *       KN_BACKEND_A_WEIGHT  u16 (1..65535), default 1: the backend's share
+ *             of new connections is its weight over the sum of the usable
+ *             backends' weights.
+ *       KN_BACKEND_A_FLAGS   u32 of KN_BACKEND_F_*:
+ *             KN_BACKEND_F_TERMINATING  keeps its connections but gets no
+ *             new one (a pod shutting down).
+ *             ENOENT without the service, EEXIST when ADDR:PORT is already
+ *             one of its backends, ENOSPC beyond KN_BACKENDS_MAX.  The
+ *             packet path sees the service's backend set before or after
+ *             the change, never in between.
+ *   Reply:    none (an ack).
+ *
+ * KN_CMD_REPLACE_BACKEND (admin)
+ *   As KN_CMD_NEW_BACKEND, but an existing backend takes the new weight and
+ *   flags (and keeps its connections and counter).
+ *
+ * KN_CMD_DEL_BACKEND (admin)
+ *   Request:  KN_A_SERVICE (key) and KN_A_BACKEND (ADDR, PORT).  Removes
+ *             the backend and every connection-table entry that leads to it,
+ *             affinity included, so clients' next packets find another
+ *             backend (a TCP peer is then reset by it) instead of vanishing.
+ *             ENOENT without the service or the backend.
+ *
+ * KN_CMD_GET_BACKEND (dump)
+ *   Request:  none (every service's), or KN_A_SERVICE (key): that
+ *             service's backends (ENOENT if no such service).
+ *   Reply:    one message per backend with KN_A_SERVICE (the key) and
+ *             KN_A_BACKEND: ADDR, PORT, WEIGHT, FLAGS and
+ *       KN_BACKEND_A_CONNECTIONS  u64, connections it was given.
+ *             Resumable; NLM_F_DUMP_INTR as above.
+ *
+ * The connection table.  One entry per connection (and one per client of
+ * a service with affinity), found by the tuple of either direction:
+ * ORIG is the connection as the client sends it (client -> VIP), REPLY as
+ * the backend sends its replies (backend -> client, or backend -> node for
+ * hairpin).  Entries age out after a timeout that depends on the state
+ * (KN_CT_TIMEOUT_*), refreshed by every packet.  At most
+ * KN_SETTING_A_CONNTRACK_MAX entries: a new connection into a full table
+ * takes the place of a connection that was never answered (a SYN flood
+ * cannot evict established connections) or, when there is none nearby, is
+ * dropped and counted.
+ *
+ * KN_CMD_GET_CONNTRACK (dump)
+ *   Request:  none, or KN_A_SERVICE (key): only that service's entries.
+ *   Reply:    one message per entry with KN_A_CONNTRACK, a nest of:
+ *       KN_CT_A_PROTO                            u8
+ *       KN_CT_A_ORIG_SRC, _ORIG_DST              be32  \ the ORIG tuple
+ *       KN_CT_A_ORIG_SPORT, _ORIG_DPORT          u16   /
+ *       KN_CT_A_REPLY_SRC, _REPLY_DST            be32  \ the REPLY tuple
+ *       KN_CT_A_REPLY_SPORT, _REPLY_DPORT        u16   /
+ *       KN_CT_A_STATE       u8, KN_CT_STATE_*
+ *       KN_CT_A_TIMEOUT_MS  u32, ms left before the entry expires
+ *       KN_CT_A_FLAGS       u32 of KN_CT_F_*:
+ *             KN_CT_F_REPLIED   a reply was seen
+ *             KN_CT_F_SNAT      the source is rewritten too (hairpin)
+ *             KN_CT_F_AFFINITY  a sessionAffinity entry: ORIG is the client
+ *                   address (ports 0) and the service, REPLY_SRC and
+ *                   REPLY_SPORT the backend it sticks to
+ *             Resumable; NLM_F_DUMP_INTR is not set (the table changes
+ *             with every connection, a dump is a sample).
+ *
+ * KN_CMD_FLUSH_CONNTRACK (admin)
+ *   Request:  none (every entry), or KN_A_SERVICE (key): that service's.
+ *   Reply:    none (an ack).
+ *
+ * KN_CMD_GET_CONNTRACK_STATS
+ *   Request:  no attributes.
+ *   Reply:    KN_A_CONNTRACK_STATS, a nest of KN_CT_STATS_A_*:
+ *       ENTRIES u32 now, MAX_ENTRIES u32 (the setting), BUCKETS u32 (hash buckets),
+ *       ENTRY_BYTES u32 (memory per entry, slab object size), and u64
+ *       counters: INSERTS, CLASHES (two packets of one new connection met
+ *       at insert: the second took the first's entry), EXPIRED, REMOVED (by
+ *       flush, backend or service delete), EARLY_DROPS (unanswered entries
+ *       evicted for a new one), DROP_FULL (new connections dropped: table
+ *       full), DROP_NOMEM, DROP_INVALID (malformed packets to a VIP or of a
+ *       tracked connection), NO_BACKEND (refused for want of a backend).
  */
 #ifndef _UAPI_KN_H
 #define _UAPI_KN_H
@@ -216,6 +356,22 @@
 #define KN_NODE_MAC_DERIVED_0		0x0e
 #define KN_NODE_MAC_DERIVED_1		0x6b
 
+#define KN_SERVICES_MAX			1048576
+#define KN_BACKENDS_MAX			65536
+#define KN_BACKEND_WEIGHT_DEFAULT	1
+#define KN_AFFINITY_TIMEOUT_DEFAULT	10800	/* s, Kubernetes' default */
+#define KN_AFFINITY_TIMEOUT_MAX		86400	/* s, Kubernetes' maximum */
+
+/* Connection-table timeouts, seconds, by state (KN_CT_STATE_*). */
+#define KN_CT_TIMEOUT_SYN_SENT		120
+#define KN_CT_TIMEOUT_SYN_RECV		60
+#define KN_CT_TIMEOUT_ESTABLISHED	86400	/* kube-proxy's setting */
+#define KN_CT_TIMEOUT_FIN_WAIT		120
+#define KN_CT_TIMEOUT_TIME_WAIT		120
+#define KN_CT_TIMEOUT_CLOSE		10
+#define KN_CT_TIMEOUT_UDP		30	/* until replied */
+#define KN_CT_TIMEOUT_UDP_REPLIED	120
+
 enum kn_cmd {
 	KN_CMD_UNSPEC,
 	KN_CMD_GET_STATUS,
@@ -231,6 +387,17 @@ enum kn_cmd {
 	KN_CMD_DEL_NODE,
 	KN_CMD_GET_NODE,
 	KN_CMD_REPLACE_NODE,
+	KN_CMD_NEW_SERVICE,
+	KN_CMD_DEL_SERVICE,
+	KN_CMD_GET_SERVICE,
+	KN_CMD_REPLACE_SERVICE,
+	KN_CMD_NEW_BACKEND,
+	KN_CMD_DEL_BACKEND,
+	KN_CMD_GET_BACKEND,
+	KN_CMD_REPLACE_BACKEND,
+	KN_CMD_GET_CONNTRACK,
+	KN_CMD_FLUSH_CONNTRACK,
+	KN_CMD_GET_CONNTRACK_STATS,
 	__KN_CMD_LAST
 };
 
@@ -248,6 +415,10 @@ enum kn_attr {
 	KN_A_FDB,
 	KN_A_OVERLAY,
 	KN_A_NODE,
+	KN_A_SERVICE,
+	KN_A_BACKEND,
+	KN_A_CONNTRACK,
+	KN_A_CONNTRACK_STATS,
 	__KN_A_LAST
 };
 
@@ -380,5 +551,119 @@ enum kn_fdb_flag {
 	KN_FDB_F_LOCAL = 1U << 0,
 	__KN_FDB_F_ALL = KN_FDB_F_LOCAL
 };
+
+enum kn_service_attr {
+	KN_SERVICE_A_UNSPEC,
+	KN_SERVICE_A_ADDR,
+	KN_SERVICE_A_PORT,
+	KN_SERVICE_A_PROTO,
+	KN_SERVICE_A_AFFINITY,
+	KN_SERVICE_A_AFFINITY_TIMEOUT,
+	KN_SERVICE_A_STATS,
+	__KN_SERVICE_A_LAST
+};
+
+#define KN_SERVICE_A_MAX (__KN_SERVICE_A_LAST - 1)
+
+enum kn_affinity {
+	KN_AFFINITY_NONE,
+	KN_AFFINITY_CLIENT_IP,
+	__KN_AFFINITY_LAST
+};
+
+#define KN_AFFINITY_MAX (__KN_AFFINITY_LAST - 1)
+
+enum kn_service_stats_attr {
+	KN_SERVICE_STATS_A_UNSPEC,
+	KN_SERVICE_STATS_A_PAD,
+	KN_SERVICE_STATS_A_BACKENDS,
+	KN_SERVICE_STATS_A_USABLE,
+	KN_SERVICE_STATS_A_CONNECTIONS,
+	KN_SERVICE_STATS_A_NO_BACKEND,
+	__KN_SERVICE_STATS_A_LAST
+};
+
+#define KN_SERVICE_STATS_A_MAX (__KN_SERVICE_STATS_A_LAST - 1)
+
+enum kn_backend_attr {
+	KN_BACKEND_A_UNSPEC,
+	KN_BACKEND_A_PAD,
+	KN_BACKEND_A_ADDR,
+	KN_BACKEND_A_PORT,
+	KN_BACKEND_A_WEIGHT,
+	KN_BACKEND_A_FLAGS,
+	KN_BACKEND_A_CONNECTIONS,
+	__KN_BACKEND_A_LAST
+};
+
+#define KN_BACKEND_A_MAX (__KN_BACKEND_A_LAST - 1)
+
+enum kn_backend_flag {
+	KN_BACKEND_F_TERMINATING = 1U << 0,
+	__KN_BACKEND_F_ALL = KN_BACKEND_F_TERMINATING
+};
+
+enum kn_ct_attr {
+	KN_CT_A_UNSPEC,
+	KN_CT_A_PROTO,
+	KN_CT_A_ORIG_SRC,
+	KN_CT_A_ORIG_DST,
+	KN_CT_A_ORIG_SPORT,
+	KN_CT_A_ORIG_DPORT,
+	KN_CT_A_REPLY_SRC,
+	KN_CT_A_REPLY_DST,
+	KN_CT_A_REPLY_SPORT,
+	KN_CT_A_REPLY_DPORT,
+	KN_CT_A_STATE,
+	KN_CT_A_TIMEOUT_MS,
+	KN_CT_A_FLAGS,
+	__KN_CT_A_LAST
+};
+
+#define KN_CT_A_MAX (__KN_CT_A_LAST - 1)
+
+enum kn_ct_state {
+	KN_CT_STATE_NONE,
+	KN_CT_STATE_SYN_SENT,	/* TCP: the client's SYN, no answer yet */
+	KN_CT_STATE_SYN_RECV,	/* TCP: the backend's SYN-ACK */
+	KN_CT_STATE_ESTABLISHED,/* TCP: both sides have sent */
+	KN_CT_STATE_FIN_WAIT,	/* TCP: one side sent FIN */
+	KN_CT_STATE_TIME_WAIT,	/* TCP: both sides sent FIN */
+	KN_CT_STATE_CLOSE,	/* TCP: RST seen */
+	KN_CT_STATE_UDP,	/* UDP, not replied */
+	KN_CT_STATE_UDP_REPLIED,/* UDP, replied */
+	KN_CT_STATE_AFFINITY,	/* a sessionAffinity entry */
+	__KN_CT_STATE_LAST
+};
+
+#define KN_CT_STATE_MAX (__KN_CT_STATE_LAST - 1)
+
+enum kn_ct_flag {
+	KN_CT_F_REPLIED = 1U << 0,
+	KN_CT_F_SNAT = 1U << 1,
+	KN_CT_F_AFFINITY = 1U << 2,
+	__KN_CT_F_ALL = KN_CT_F_REPLIED | KN_CT_F_SNAT | KN_CT_F_AFFINITY
+};
+
+enum kn_ct_stats_attr {
+	KN_CT_STATS_A_UNSPEC,
+	KN_CT_STATS_A_PAD,
+	KN_CT_STATS_A_ENTRIES,
+	KN_CT_STATS_A_MAX_ENTRIES,
+	KN_CT_STATS_A_BUCKETS,
+	KN_CT_STATS_A_ENTRY_BYTES,
+	KN_CT_STATS_A_INSERTS,
+	KN_CT_STATS_A_CLASHES,
+	KN_CT_STATS_A_EXPIRED,
+	KN_CT_STATS_A_REMOVED,
+	KN_CT_STATS_A_EARLY_DROPS,
+	KN_CT_STATS_A_DROP_FULL,
+	KN_CT_STATS_A_DROP_NOMEM,
+	KN_CT_STATS_A_DROP_INVALID,
+	KN_CT_STATS_A_NO_BACKEND,
+	__KN_CT_STATS_A_LAST
+};
+
+#define KN_CT_STATS_A_MAX (__KN_CT_STATS_A_LAST - 1)
 
 #endif /* _UAPI_KN_H */
