@@ -14,6 +14,8 @@
  *   - unicast to a learned address: out of that port, unless it is the
  *     ingress port (a frame never leaves by the port it came in on);
  *   - unknown unicast: flooded like broadcast, but not sent up;
+ *   - a unicast IPv4 reply of a Service connection is translated before
+ *     it is switched (lb.c), like the host's own;
  *   - with the device promiscuous (tcpdump on kn0), a copy of every frame
  *     from a port goes up too, as on the Linux bridge.
  *
@@ -27,6 +29,7 @@
 
 #include "bridge.h"
 #include "forward.h"
+#include "lb.h"
 #include "overlay.h"
 #include "port.h"
 
@@ -155,6 +158,12 @@ rx_handler_result_t kn_forward_ingress(struct kn_bridge *br,
 	if (f && f->local) {
 		skb->pkt_type = PACKET_HOST;
 		goto up;
+	}
+	/* a Service's backend answering a client on this node: see lb.h */
+	if (eth->h_proto == htons(ETH_P_IP) &&
+	    unlikely(!kn_lb_bridged(dev_net(dev), skb))) {
+		kn_drop(br, skb, KN_DROP_A_NOMEM, false);
+		return RX_HANDLER_CONSUMED;
 	}
 	if (f) {
 		to = rcu_dereference(f->port);

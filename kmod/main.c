@@ -8,6 +8,7 @@
 #include "uapi/kn.h"
 #include "bridge.h"
 #include "compat.h"
+#include "conntrack.h"
 #include "netns.h"
 #include "netlink.h"
 #include "port.h"
@@ -17,6 +18,9 @@ static int __init kn_mod_init(void)
 {
 	int err;
 
+	err = kn_ct_cache_init();
+	if (err)
+		goto err_cache;
 	err = kn_netns_init();
 	if (err)
 		goto err_netns;
@@ -42,6 +46,8 @@ err_bridge:
 err_port:
 	kn_netns_uninit();
 err_netns:
+	kn_ct_cache_uninit();
+err_cache:
 	return err;
 }
 
@@ -52,6 +58,7 @@ static void __exit kn_mod_exit(void)
 	kn_port_uninit();
 	kn_netns_uninit();
 	rcu_barrier(); /* call_rcu()/kfree_rcu() callbacks must not outlive the module */
+	kn_ct_cache_uninit();
 	pr_info("kn unloaded\n");
 }
 

@@ -60,15 +60,18 @@ static const struct nla_policy kn_policy[KN_A_MAX + 1] = {
 	[KN_A_FDB] = { .type = NLA_REJECT },
 	[KN_A_OVERLAY] = NLA_POLICY_NESTED(kn_overlay_policy),
 	[KN_A_NODE] = NLA_POLICY_NESTED(kn_node_policy),
+	[KN_A_SERVICE] = NLA_POLICY_NESTED(kn_service_policy),
+	[KN_A_BACKEND] = NLA_POLICY_NESTED(kn_backend_policy),
+	[KN_A_CONNTRACK] = { .type = NLA_REJECT },
+	[KN_A_CONNTRACK_STATS] = { .type = NLA_REJECT },
 };
 
-static struct genl_family kn_genl_family;
 
 /*
  * Starts a reply to @info; on success the caller fills it and calls
  * genlmsg_end() + genlmsg_reply().
  */
-static struct sk_buff *kn_reply_new(struct genl_info *info, void **hdr)
+struct sk_buff *kn_reply_new(struct genl_info *info, void **hdr)
 {
 	struct sk_buff *skb;
 
@@ -84,7 +87,7 @@ static struct sk_buff *kn_reply_new(struct genl_info *info, void **hdr)
 	return skb;
 }
 
-static int kn_reply_send(struct sk_buff *skb, void *hdr, struct genl_info *info)
+int kn_reply_send(struct sk_buff *skb, void *hdr, struct genl_info *info)
 {
 	genlmsg_end(skb, hdr);
 	return genlmsg_reply(skb, info);
@@ -835,9 +838,60 @@ static const struct genl_ops kn_genl_ops[] = {
 		.doit = kn_replace_node,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
+	{
+		.cmd = KN_CMD_NEW_SERVICE,
+		.doit = kn_nl_new_service,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = KN_CMD_DEL_SERVICE,
+		.doit = kn_nl_del_service,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = KN_CMD_GET_SERVICE,
+		.dumpit = kn_nl_get_service_dump,
+	},
+	{
+		.cmd = KN_CMD_REPLACE_SERVICE,
+		.doit = kn_nl_replace_service,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = KN_CMD_NEW_BACKEND,
+		.doit = kn_nl_new_backend,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = KN_CMD_DEL_BACKEND,
+		.doit = kn_nl_del_backend,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = KN_CMD_GET_BACKEND,
+		.dumpit = kn_nl_get_backend_dump,
+	},
+	{
+		.cmd = KN_CMD_REPLACE_BACKEND,
+		.doit = kn_nl_replace_backend,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = KN_CMD_GET_CONNTRACK,
+		.dumpit = kn_nl_get_conntrack_dump,
+	},
+	{
+		.cmd = KN_CMD_FLUSH_CONNTRACK,
+		.doit = kn_nl_flush_conntrack,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = KN_CMD_GET_CONNTRACK_STATS,
+		.doit = kn_nl_get_conntrack_stats,
+	},
 };
 
-static struct genl_family kn_genl_family __ro_after_init = {
+struct genl_family kn_genl_family __ro_after_init = {
 	.name = KN_GENL_NAME,
 	.version = KN_GENL_VERSION,
 	.maxattr = KN_A_MAX,

@@ -2,6 +2,7 @@
 /* Per-network-namespace state: creation, teardown and settings updates. */
 #include <linux/slab.h>
 
+#include "lb.h"
 #include "netns.h"
 
 unsigned int kn_net_id __read_mostly;
@@ -10,6 +11,7 @@ static int __net_init kn_net_init(struct net *net)
 {
 	struct kn_net *kn = kn_net(net);
 	struct kn_settings *settings;
+	int err;
 
 	settings = kzalloc(sizeof(*settings), GFP_KERNEL);
 	if (!settings)
@@ -20,7 +22,10 @@ static int __net_init kn_net_init(struct net *net)
 	mutex_init(&kn->config_lock);
 	atomic_set(&kn->links, 0);
 	RCU_INIT_POINTER(kn->settings, settings);
-	return 0;
+	err = kn_services_init(&kn->services);
+	if (err)
+		kfree(settings);
+	return err;
 }
 
 static void __net_exit kn_net_exit(struct net *net)
@@ -30,6 +35,8 @@ static void __net_exit kn_net_exit(struct net *net)
 	/* No reader can be left: the namespace is dead and, once netns
 	 * teardown gets here, its devices and sockets are gone.
 	 */
+	kn_lb_net_exit(kn);
+	kn_services_uninit(&kn->services);
 	kfree(rcu_dereference_protected(kn->settings, true));
 	RCU_INIT_POINTER(kn->settings, NULL);
 }

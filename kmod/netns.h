@@ -6,7 +6,10 @@
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
+#include "services.h"
 #include "settings.h"
+
+struct kn_ct_table;
 
 /*
  * DOC: Locking
@@ -21,12 +24,20 @@
  * kn devices and their ports and FDBs are per-device state under RTNL and
  * their own locks instead; bridge.h has their rules.  @links counts the kn
  * devices of the namespace (ndo_init/ndo_uninit).
+ *
+ * Services and backends are written under @config_lock too; the connection
+ * table has its own bucket locks (conntrack.h).
  */
 struct kn_net {
 	struct net *net;
 	struct mutex config_lock; /* serializes all writers, see above */
 	struct kn_settings __rcu *settings;
 	atomic_t links;
+	struct kn_services services;	/* under config_lock, see services.h */
+	/* Made with the first service, with the hooks (lb.c); then fixed
+	 * until the namespace goes.
+	 */
+	struct kn_ct_table *ct;
 };
 
 extern unsigned int kn_net_id;

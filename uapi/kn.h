@@ -323,7 +323,8 @@
  *       flush, backend or service delete), EARLY_DROPS (unanswered entries
  *       evicted for a new one), DROP_FULL (new connections dropped: table
  *       full), DROP_NOMEM, DROP_INVALID (malformed packets to a VIP or of a
- *       tracked connection), NO_BACKEND (refused for want of a backend).
+ *       tracked connection), NO_BACKEND (refused for want of a backend),
+ *       DROP_CLASH (new connections dropped: their REPLY tuple was taken).
  */
 #ifndef _UAPI_KN_H
 #define _UAPI_KN_H
@@ -661,6 +662,7 @@ enum kn_ct_stats_attr {
 	KN_CT_STATS_A_DROP_NOMEM,
 	KN_CT_STATS_A_DROP_INVALID,
 	KN_CT_STATS_A_NO_BACKEND,
+	KN_CT_STATS_A_DROP_CLASH,
 	__KN_CT_STATS_A_LAST
 };
 

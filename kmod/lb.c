@@ -1,0 +1,548 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The packet path of services: a new connection to a VIP:PORT/PROTO gets a
+ * backend and an entry in the connection table; every packet of it, either
+ * way, is rewritten from that entry.  lb.h has the interface, uapi/kn.h
+ * ("Services") the semantics.
+ */
+#include <linux/icmp.h>
+#include <linux/inetdevice.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter_ipv4.h>
+#include <linux/random.h>
+#include <linux/tcp.h>
+#include <net/icmp.h>
+#include <net/ip.h>
+#include <net/tcp.h>
+#include <net/route.h>
+#include <net/netfilter/ipv4/nf_defrag_ipv4.h>
+#include <uapi/linux/netfilter/nf_conntrack_common.h>
+#include <kunit/visibility.h>
+
+#include "uapi/kn.h"
+#include "conntrack.h"
+#include "lb.h"
+#include "nat.h"
+#include "netns.h"
+
+static unsigned long kn_ct_timeout(u8 state)
+{
+	static const u32 secs[] = {
+		[KN_CT_STATE_SYN_SENT] = KN_CT_TIMEOUT_SYN_SENT,
+		[KN_CT_STATE_SYN_RECV] = KN_CT_TIMEOUT_SYN_RECV,
+		[KN_CT_STATE_ESTABLISHED] = KN_CT_TIMEOUT_ESTABLISHED,
+		[KN_CT_STATE_FIN_WAIT] = KN_CT_TIMEOUT_FIN_WAIT,
+		[KN_CT_STATE_TIME_WAIT] = KN_CT_TIMEOUT_TIME_WAIT,
+		[KN_CT_STATE_CLOSE] = KN_CT_TIMEOUT_CLOSE,
+		[KN_CT_STATE_UDP] = KN_CT_TIMEOUT_UDP,
+		[KN_CT_STATE_UDP_REPLIED] = KN_CT_TIMEOUT_UDP_REPLIED,
+	};
+
+	return (state < ARRAY_SIZE(secs) ? secs[state] : KN_CT_TIMEOUT_CLOSE) * HZ;
+}
+
+/* The status after a packet going @dir with @p's flags. */
+VISIBLE_IF_KUNIT u32 kn_ct_next_status(u32 status, int dir, const struct kn_pkt *p)
+{
+	u8 state = kn_conn_state(status), f = p->tcp_flags;
+	u32 flags = kn_conn_flags(status);
+
+	if (dir == KN_CT_DIR_REPLY)
+		flags |= KN_CT_F_REPLIED;
+	if (p->tuple.proto == IPPROTO_UDP)
+		return kn_conn_status(flags & KN_CT_F_REPLIED ? KN_CT_STATE_UDP_REPLIED
+							      : KN_CT_STATE_UDP, flags);
+	if (state == KN_CT_STATE_CLOSE)
+		return kn_conn_status(state, flags);
+	if (f & TCPHDR_RST) {
+		state = KN_CT_STATE_CLOSE;
+	} else if (f & TCPHDR_SYN) {
+		if ((f & TCPHDR_ACK) && dir == KN_CT_DIR_REPLY &&
+		    state == KN_CT_STATE_SYN_SENT)
+			state = KN_CT_STATE_SYN_RECV;
+	} else if (f & TCPHDR_FIN) {
+		flags |= dir == KN_CT_DIR_ORIG ? KN_CT_F_FIN_ORIG : KN_CT_F_FIN_REPLY;
+		state = (flags & KN_CT_F_FIN_ORIG) && (flags & KN_CT_F_FIN_REPLY) ?
+			KN_CT_STATE_TIME_WAIT : KN_CT_STATE_FIN_WAIT;
+	} else if (f & TCPHDR_ACK) {
+		/* the handshake's last ACK, or a reply to a connection picked
+		 * up in the middle (after a flush) that the backend accepts
+		 */
+		if ((state == KN_CT_STATE_SYN_RECV && dir == KN_CT_DIR_ORIG) ||
+		    (state == KN_CT_STATE_SYN_SENT && dir == KN_CT_DIR_REPLY))
+			state = KN_CT_STATE_ESTABLISHED;
+	}
+	return kn_conn_status(state, flags);
+}
+EXPORT_SYMBOL_IF_KUNIT(kn_ct_next_status);
+
+/* A packet of @c: the state moves on and the timeout starts over. */
+static void kn_lb_track(struct kn_conn *c, int dir, const struct kn_pkt *p)
+{
+	u32 old, new;
+	u32 expires;
+
+	do {
+		old = READ_ONCE(c->status);
+		new = kn_ct_next_status(old, dir, p);
+	} while (new != old && cmpxchg(&c->status, old, new) != old);
+
+	expires = (u32)(jiffies + kn_ct_timeout(kn_conn_state(new)));
+	if (READ_ONCE(c->expires) != expires)
+		WRITE_ONCE(c->expires, expires);
+}
+
+/*
+ * nf_conntrack (when loaded) sees these packets after kn, already
+ * translated and without a tuple that makes sense to it: mark them
+ * untracked, as the raw table's NOTRACK does, so that neither it nor
+ * iptables NAT touches them.
+ */
+static void kn_lb_untrack(struct sk_buff *skb)
+{
+#if IS_ENABLED(CONFIG_NF_CONNTRACK)
+	if (!skb_nfct(skb))
+		skb_set_nfct(skb, IP_CT_UNTRACKED);
+#endif
+}
+
+/* The packet's destination changed: it must be routed again. */
+static int kn_lb_reroute(struct sk_buff *skb, const struct nf_hook_state *state)
+{
+	if (!state)
+		return 0;
+	if (state->hook == NF_INET_LOCAL_OUT)
+		return ip_route_me_harder(state->net, state->sk, skb, RTN_UNSPEC);
+	skb_dst_drop(skb);
+	return 0;
+}
+
+/*
+ * Rewrites a packet of @c going @dir as the other direction's tuple says:
+ * its source becomes what the other side sends to, its destination what
+ * the other side sends from.  @state is NULL on the bridge.
+ */
+static int kn_lb_translate(struct sk_buff *skb, const struct kn_pkt *p,
+			   const struct kn_conn *c, int dir,
+			   const struct nf_hook_state *state)
+{
+	const struct kn_ct_tuple *other = &c->node[!dir].tuple;
+	const struct kn_ct_tuple *same = &c->node[dir].tuple;
+	struct kn_nat_target to;
+	__be32 old_dst = ip_hdr(skb)->daddr;
+	int err;
+
+	if (p->icmp_error) {
+		/* the quote is put back as the other side sent it; the outer
+		 * source changes only if the error comes from the peer itself
+		 */
+		to = (struct kn_nat_target){ other->src, other->dst,
+					     other->sport, other->dport };
+		err = kn_nat_rewrite_icmp(skb, p,
+					  ip_hdr(skb)->saddr == same->src ?
+					  other->dst : ip_hdr(skb)->saddr,
+					  other->src, &to);
+	} else {
+		to = (struct kn_nat_target){ other->dst, other->src,
+					     other->dport, other->sport };
+		if (dir == KN_CT_DIR_ORIG && state && state->hook == NF_INET_PRE_ROUTING)
+			to.src = p->tuple.src;	/* hairpin: see kn_lb_new() */
+		err = kn_nat_rewrite(skb, p, &to);
+	}
+	if (err)
+		return err;
+	if (state)
+		kn_lb_untrack(skb);
+	if (ip_hdr(skb)->daddr != old_dst)
+		return kn_lb_reroute(skb, state);
+	return 0;
+}
+
+/*
+ * Refuses a new connection at once, as kube-proxy's REJECT rule does: ICMP
+ * port unreachable, for TCP too.  Before routing the packet has no route
+ * for icmp_send() to go by; it gets the one back to its sender, as
+ * nf_reject's does.
+ */
+static void kn_lb_reject(struct sk_buff *skb, const struct nf_hook_state *state)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	struct flowi4 fl4 = { .daddr = iph->saddr };
+	struct rtable *rt;
+
+	if (!skb_dst(skb)) {
+		rt = ip_route_output_key(state->net, &fl4);
+		if (IS_ERR(rt))
+			return;
+		skb_dst_set(skb, &rt->dst);
+	}
+	icmp_send(skb, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0);
+}
+
+/*
+ * The backend for a new connection from @client, sticking to the one its
+ * affinity entry names while that one is usable.  Under rcu_read_lock().
+ */
+static struct kn_backend *kn_lb_pick(struct kn_ct_table *ct,
+				     struct kn_service *svc,
+				     const struct kn_backend_set *set,
+				     const struct kn_ct_tuple *orig, u32 max)
+{
+	struct kn_ct_tuple key = {
+		.src = orig->src, .dst = orig->dst, .dport = orig->dport,
+		.proto = orig->proto, .kind = KN_CT_KIND_AFFINITY,
+	};
+	unsigned long timeout = READ_ONCE(svc->affinity_timeout) * HZ;
+	struct kn_conn *sticky, *got;
+	struct kn_backend *be;
+	int dir;
+
+	if (READ_ONCE(svc->affinity) != KN_AFFINITY_CLIENT_IP)
+		return kn_backend_pick(set, get_random_u64());
+
+	sticky = kn_ct_lookup(ct, &key, &dir);
+	if (sticky) {
+		be = kn_backend_find(set, sticky->node[1].tuple.src,
+				     sticky->node[1].tuple.sport);
+		if (be && !(be->flags & KN_BACKEND_F_TERMINATING)) {
+			WRITE_ONCE(sticky->expires, (u32)(jiffies + timeout));
+			return be;
+		}
+		kn_ct_remove(ct, sticky, KN_CT_REMOVED);
+	}
+
+	be = kn_backend_pick(set, get_random_u64());
+	sticky = kn_ct_alloc();
+	if (!sticky)
+		return be;	/* this connection goes without affinity */
+	sticky->node[0].tuple = key;
+	sticky->node[1].tuple = (struct kn_ct_tuple){
+		.src = be->addr, .sport = be->port, .dst = orig->src,
+		.proto = orig->proto, .kind = KN_CT_KIND_AFFINITY,
+	};
+	sticky->status = kn_conn_status(KN_CT_STATE_AFFINITY, KN_CT_F_AFFINITY);
+	got = kn_ct_insert(ct, sticky, timeout, max);
+	if (!IS_ERR(got) && got != sticky) {
+		/* another CPU stuck this client first: follow it */
+		struct kn_backend *first = kn_backend_find(set, got->node[1].tuple.src,
+							   got->node[1].tuple.sport);
+
+		if (first && !(first->flags & KN_BACKEND_F_TERMINATING))
+			be = first;
+	}
+	return be;
+}
+
+static u32 kn_lb_max(struct kn_net *kn)
+{
+	return READ_ONCE(rcu_dereference(kn->settings)->conntrack_max);
+}
+
+/*
+ * The first packet of a connection to @svc: a backend, an entry, the
+ * rewrite.  Under rcu_read_lock(); returns the verdict.
+ */
+static unsigned int kn_lb_new(struct kn_net *kn, struct kn_ct_table *ct,
+			      struct kn_service *svc, struct sk_buff *skb,
+			      const struct kn_pkt *p, const struct nf_hook_state *state)
+{
+	const struct kn_backend_set *set = rcu_dereference(svc->backends);
+	u32 max = kn_lb_max(kn), flags = 0;
+	struct kn_conn *c, *got;
+	struct kn_backend *be;
+	__be32 reply_dst = p->tuple.src;
+	u8 st;
+
+	if (!set || !set->usable) {
+		this_cpu_inc(svc->stats->no_backend);
+		kn_ct_count(ct, KN_CT_NO_BACKEND);
+		kn_lb_reject(skb, state);
+		return NF_DROP;
+	}
+	be = kn_lb_pick(ct, svc, set, &p->tuple, max);
+
+	/* Hairpin: the client is its own backend.  Its reply would never
+	 * leave it, so the connection comes from the address of the device
+	 * it arrived by (kn0's) instead, with the client's port; that
+	 * rewrite waits for POST_ROUTING (kn_lb_hairpin_hook()), since a
+	 * packet from one of the host's own addresses would not be routed.
+	 */
+	if (be->addr == p->tuple.src && state->in) {
+		reply_dst = inet_select_addr(state->in, be->addr, RT_SCOPE_UNIVERSE);
+		if (!reply_dst) {
+			kn_ct_count(ct, KN_CT_DROP_INVALID);
+			return NF_DROP;
+		}
+		flags |= KN_CT_F_SNAT;
+	}
+	st = p->tuple.proto == IPPROTO_TCP ? KN_CT_STATE_SYN_SENT : KN_CT_STATE_UDP;
+	c = kn_ct_alloc();
+	if (!c) {
+		kn_ct_count(ct, KN_CT_DROP_NOMEM);
+		return NF_DROP;
+	}
+	c->node[0].tuple = p->tuple;
+	c->node[1].tuple = (struct kn_ct_tuple){
+		.src = be->addr, .dst = reply_dst,
+		.sport = be->port, .dport = p->tuple.sport,
+		.proto = p->tuple.proto, .kind = KN_CT_KIND_CONN,
+	};
+	c->status = kn_conn_status(st, flags);
+	got = kn_ct_insert(ct, c, kn_ct_timeout(st), max);
+	if (IS_ERR(got)) {
+		if (PTR_ERR(got) == -EEXIST)
+			kn_ct_count(ct, KN_CT_DROP_CLASH);
+		return NF_DROP;
+	}
+	if (got == c) {
+		this_cpu_inc(svc->stats->connections);
+		atomic64_inc(&be->connections);
+	}
+	if (kn_lb_translate(skb, p, got, KN_CT_DIR_ORIG, state)) {
+		kn_ct_count(ct, KN_CT_DROP_NOMEM);
+		return NF_DROP;
+	}
+	return NF_ACCEPT;
+}
+
+static unsigned int kn_lb_hook(void *priv, struct sk_buff *skb,
+			       const struct nf_hook_state *state)
+{
+	struct kn_net *kn = kn_net(state->net);
+	struct kn_ct_table *ct = kn_lb_table(kn);
+	struct kn_service_key key;
+	struct kn_service *svc;
+	struct kn_conn *c;
+	struct kn_pkt p;
+	int dir, err;
+
+	if (unlikely(!ct))
+		return NF_ACCEPT;
+	err = kn_nat_parse(skb, &p);
+	if (err == -EPROTONOSUPPORT)
+		return NF_ACCEPT;
+	if (unlikely(err)) {
+		kn_ct_count(ct, KN_CT_DROP_INVALID);
+		return NF_DROP;
+	}
+
+	c = kn_ct_lookup(ct, &p.tuple, &dir);
+	if (p.icmp_error) {
+		if (c && kn_lb_translate(skb, &p, c, dir, state)) {
+			kn_ct_count(ct, KN_CT_DROP_NOMEM);
+			return NF_DROP;
+		}
+		return NF_ACCEPT;
+	}
+	if (c) {
+		u8 st = kn_conn_state(READ_ONCE(c->status));
+
+		/* A new SYN on a closed connection's tuple (a client reusing
+		 * its port): a new connection, free to go elsewhere.
+		 */
+		if (dir == KN_CT_DIR_ORIG && (p.tcp_flags & (TCPHDR_SYN | TCPHDR_ACK)) == TCPHDR_SYN &&
+		    (st == KN_CT_STATE_TIME_WAIT || st == KN_CT_STATE_CLOSE)) {
+			kn_ct_remove(ct, c, KN_CT_REMOVED);
+		} else {
+			kn_lb_track(c, dir, &p);
+			if (kn_lb_translate(skb, &p, c, dir, state)) {
+				kn_ct_count(ct, KN_CT_DROP_NOMEM);
+				return NF_DROP;
+			}
+			return NF_ACCEPT;
+		}
+	}
+
+	key = kn_service_key(p.tuple.dst, p.tuple.dport, p.tuple.proto);
+	svc = kn_services_lookup(&kn->services, &key);
+	if (!svc)
+		return NF_ACCEPT;
+	if (p.tcp_flags & TCPHDR_RST)
+		return NF_DROP;	/* resets nothing kn knows of */
+	return kn_lb_new(kn, ct, svc, skb, &p, state);
+}
+
+bool kn_lb_bridged(struct net *net, struct sk_buff *skb)
+{
+	struct kn_ct_table *ct = kn_lb_table(kn_net(net));
+	struct kn_conn *c;
+	struct kn_pkt p;
+	int dir;
+
+	if (!ct || kn_nat_parse(skb, &p))
+		return true;
+	c = kn_ct_lookup(ct, &p.tuple, &dir);
+	/* Only replies whose destination stays can be switched: a hairpin
+	 * reply is addressed to kn0 and goes through the host's hooks.
+	 */
+	if (!c || dir != KN_CT_DIR_REPLY ||
+	    (kn_conn_flags(READ_ONCE(c->status)) & KN_CT_F_SNAT))
+		return true;
+	if (!p.icmp_error)
+		kn_lb_track(c, dir, &p);
+	if (kn_lb_translate(skb, &p, c, dir, NULL)) {
+		kn_ct_count(ct, KN_CT_DROP_NOMEM);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * The second half of a hairpin connection's first rewrite: routed back to
+ * where it came from (source and destination now the same pod), it leaves
+ * from the address of the device it goes out by, as its entry says.
+ */
+static unsigned int kn_lb_hairpin_hook(void *priv, struct sk_buff *skb,
+				       const struct nf_hook_state *state)
+{
+	struct kn_ct_table *ct = kn_lb_table(kn_net(state->net));
+	const struct iphdr *iph = ip_hdr(skb);
+	struct kn_nat_target to;
+	struct kn_ct_tuple key;
+	struct kn_conn *c;
+	struct kn_pkt p;
+	int dir;
+
+	if (likely(iph->saddr != iph->daddr) || !ct || !state->out ||
+	    kn_nat_parse(skb, &p) || p.icmp_error)
+		return NF_ACCEPT;
+	key = (struct kn_ct_tuple){
+		.src = p.tuple.dst, .sport = p.tuple.dport,
+		.dst = inet_select_addr(state->out, p.tuple.dst, RT_SCOPE_UNIVERSE),
+		.dport = p.tuple.sport, .proto = p.tuple.proto,
+		.kind = KN_CT_KIND_CONN,
+	};
+	c = kn_ct_lookup(ct, &key, &dir);
+	if (!c || dir != KN_CT_DIR_REPLY ||
+	    !(kn_conn_flags(READ_ONCE(c->status)) & KN_CT_F_SNAT))
+		return NF_ACCEPT;
+	to = (struct kn_nat_target){ key.dst, p.tuple.dst, p.tuple.sport, p.tuple.dport };
+	if (kn_nat_rewrite(skb, &p, &to)) {
+		kn_ct_count(ct, KN_CT_DROP_NOMEM);
+		return NF_DROP;
+	}
+	return NF_ACCEPT;
+}
+
+/*
+ * PRE_ROUTING sees what pods and the wire send (kn0 hands pods' packets up
+ * the host's stack), LOCAL_OUT what the node's own processes send.  Both
+ * at NF_IP_PRI_CONNTRACK_DEFRAG + 1: after defragmentation (a datagram's
+ * ports are in its first fragment only), before nf_conntrack (-200) and
+ * iptables' raw, mangle and nat tables, so kn translates whether or not
+ * those are loaded and they see the translated packet, untracked.
+ * POST_ROUTING only finishes hairpin connections, at NAT's source
+ * priority (the packet is untracked: NAT leaves it alone).
+ */
+static const struct nf_hook_ops kn_lb_hook_ops[] = {
+	{
+		.hook = kn_lb_hook,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_PRE_ROUTING,
+		.priority = NF_IP_PRI_CONNTRACK_DEFRAG + 1,
+	},
+	{
+		.hook = kn_lb_hook,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_LOCAL_OUT,
+		.priority = NF_IP_PRI_CONNTRACK_DEFRAG + 1,
+	},
+	{
+		.hook = kn_lb_hairpin_hook,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_POST_ROUTING,
+		.priority = NF_IP_PRI_NAT_SRC,
+	},
+};
+
+int kn_lb_enable(struct kn_net *kn)
+{
+	struct kn_ct_table *ct;
+	int err;
+
+	lockdep_assert_held(&kn->config_lock);
+	if (kn->ct)
+		return 0;
+	ct = kn_ct_create(rcu_dereference_protected(kn->settings,
+						    lockdep_is_held(&kn->config_lock))->conntrack_max);
+	if (!ct)
+		return -ENOMEM;
+	err = nf_defrag_ipv4_enable(kn->net);
+	if (err)
+		goto err_defrag;
+	/* the hooks find the table as soon as they run */
+	smp_store_release(&kn->ct, ct);
+	err = nf_register_net_hooks(kn->net, kn_lb_hook_ops,
+				    ARRAY_SIZE(kn_lb_hook_ops));
+	if (err)
+		goto err_hooks;
+	return 0;
+
+err_hooks:
+	WRITE_ONCE(kn->ct, NULL);
+	nf_defrag_ipv4_disable(kn->net);
+err_defrag:
+	synchronize_net();	/* a kn device's bridge path may have seen it */
+	kn_ct_destroy(ct);
+	return err;
+}
+
+/* After the namespace's kn devices are gone. */
+void kn_lb_net_exit(struct kn_net *kn)
+{
+	if (!kn->ct)
+		return;
+	nf_unregister_net_hooks(kn->net, kn_lb_hook_ops, ARRAY_SIZE(kn_lb_hook_ops));
+	nf_defrag_ipv4_disable(kn->net);
+	kn_ct_destroy(kn->ct);
+	kn->ct = NULL;
+}
+
+struct kn_lb_forget_key {
+	struct kn_service_key svc;
+	const struct kn_backend_config *be;
+};
+
+static bool kn_lb_of_service(const struct kn_conn *c, const void *arg)
+{
+	const struct kn_service_key *key = arg;
+	const struct kn_ct_tuple *orig = &c->node[KN_CT_DIR_ORIG].tuple;
+
+	return orig->dst == key->addr && orig->dport == key->port &&
+	       orig->proto == key->proto;
+}
+
+static bool kn_lb_of_backend(const struct kn_conn *c, const void *arg)
+{
+	const struct kn_lb_forget_key *key = arg;
+	const struct kn_ct_tuple *reply = &c->node[KN_CT_DIR_REPLY].tuple;
+
+	return kn_lb_of_service(c, &key->svc) && reply->src == key->be->addr &&
+	       reply->sport == key->be->port;
+}
+
+void kn_lb_flush(struct kn_net *kn, const struct kn_service_key *svc)
+{
+	struct kn_ct_table *ct = kn_lb_table(kn);
+
+	if (ct)
+		kn_ct_remove_matching(ct, svc ? kn_lb_of_service : NULL, svc);
+}
+
+void kn_lb_forget(struct kn_net *kn, const struct kn_service_key *svc,
+		  const struct kn_backend_config *be)
+{
+	struct kn_lb_forget_key key = { *svc, be };
+
+	lockdep_assert_held(&kn->config_lock);
+	if (!kn->ct || !atomic_read(&kn->ct->count))
+		return;
+	/* A packet that found the service or the backend before it went may
+	 * still be adding an entry for it; after a grace period none can.
+	 */
+	synchronize_rcu();
+	if (be)
+		kn_ct_remove_matching(kn->ct, kn_lb_of_backend, &key);
+	else
+		kn_ct_remove_matching(kn->ct, kn_lb_of_service, svc);
+}

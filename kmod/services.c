@@ -1,0 +1,489 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The service table of a network namespace: services by VIP:PORT/PROTO and
+ * their backend sets, with the O(1) weighted pick the packet path uses.
+ * services.h has the structures and the locking rules.
+ */
+#include <linux/inetdevice.h>
+#include <linux/jhash.h>
+#include <linux/log2.h>
+#include <linux/math64.h>
+#include <linux/mm.h>
+#include <linux/percpu.h>
+#include <linux/rhashtable.h>
+#include <linux/slab.h>
+#include <kunit/visibility.h>
+
+#include "uapi/kn.h"
+#include "services.h"
+
+static const struct rhashtable_params kn_services_params = {
+	.head_offset = offsetof(struct kn_service, hash),
+	.key_offset = offsetof(struct kn_service, key),
+	.key_len = sizeof(struct kn_service_key),
+	.automatic_shrinking = true,
+};
+
+int kn_services_init(struct kn_services *services)
+{
+	memset(services, 0, sizeof(*services));
+	INIT_LIST_HEAD(&services->list);
+	return rhashtable_init(&services->table, &kn_services_params);
+}
+
+void kn_backend_set_free(struct kn_backend_set *set)
+{
+	if (!set)
+		return;
+	kvfree(set->alias);
+	kvfree(set->index);
+	kvfree(set);
+}
+EXPORT_SYMBOL_IF_KUNIT(kn_backend_set_free);
+
+static void kn_backend_set_free_rcu(struct rcu_head *rcu)
+{
+	kn_backend_set_free(container_of(rcu, struct kn_backend_set, rcu));
+}
+
+static void kn_backend_free_rcu(struct rcu_head *rcu)
+{
+	kfree(container_of(rcu, struct kn_backend, rcu));
+}
+
+/* The service and everything it owns; no reader may be left. */
+static void kn_service_free(struct kn_service *svc)
+{
+	struct kn_backend_set *set = rcu_dereference_protected(svc->backends, true);
+	u32 i;
+
+	if (set) {
+		for (i = 0; i < set->count; i++)
+			kfree(set->backends[i]);
+		kn_backend_set_free(set);
+	}
+	free_percpu(svc->stats);
+	kfree(svc);
+}
+
+static void kn_service_free_rcu_cb(struct rcu_head *rcu)
+{
+	kn_service_free(container_of(rcu, struct kn_service, rcu));
+}
+
+void kn_service_free_rcu(struct kn_service *svc)
+{
+	call_rcu(&svc->rcu, kn_service_free_rcu_cb);
+}
+
+static void kn_services_free_one(void *ptr, void *arg)
+{
+	kn_service_free(ptr);
+}
+
+/* With the namespace: no reader can be left (the hooks are gone). */
+void kn_services_uninit(struct kn_services *services)
+{
+	rhashtable_free_and_destroy(&services->table, kn_services_free_one, NULL);
+	INIT_LIST_HEAD(&services->list);
+	services->count = 0;
+}
+
+static bool kn_addr_is_unicast(__be32 addr)
+{
+	return !(ipv4_is_zeronet(addr) || ipv4_is_multicast(addr) ||
+		 ipv4_is_lbcast(addr) || ipv4_is_loopback(addr));
+}
+
+int kn_service_config_check(const struct kn_service_config *cfg,
+			    struct netlink_ext_ack *extack)
+{
+	if (!kn_addr_is_unicast(cfg->key.addr)) {
+		NL_SET_ERR_MSG(extack, "service address must be a unicast IPv4 address");
+		return -EINVAL;
+	}
+	if (!cfg->key.port) {
+		NL_SET_ERR_MSG(extack, "service port must be 1 to 65535");
+		return -EINVAL;
+	}
+	if (cfg->key.proto != IPPROTO_TCP && cfg->key.proto != IPPROTO_UDP) {
+		NL_SET_ERR_MSG(extack, "service protocol must be TCP or UDP");
+		return -EINVAL;
+	}
+	if (cfg->affinity > KN_AFFINITY_MAX) {
+		NL_SET_ERR_MSG(extack, "unknown affinity");
+		return -EINVAL;
+	}
+	if (cfg->affinity_timeout < 1 ||
+	    cfg->affinity_timeout > KN_AFFINITY_TIMEOUT_MAX) {
+		NL_SET_ERR_MSG(extack, "affinity timeout must be 1 to 86400 seconds");
+		return -EINVAL;
+	}
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(kn_service_config_check);
+
+int kn_backend_config_check(const struct kn_backend_config *cfg,
+			    struct netlink_ext_ack *extack)
+{
+	if (!kn_addr_is_unicast(cfg->addr)) {
+		NL_SET_ERR_MSG(extack, "backend address must be a unicast IPv4 address");
+		return -EINVAL;
+	}
+	if (!cfg->port) {
+		NL_SET_ERR_MSG(extack, "backend port must be 1 to 65535");
+		return -EINVAL;
+	}
+	if (!cfg->weight) {
+		NL_SET_ERR_MSG(extack, "backend weight must be 1 to 65535");
+		return -EINVAL;
+	}
+	if (cfg->flags & ~__KN_BACKEND_F_ALL) {
+		NL_SET_ERR_MSG(extack, "unknown backend flags");
+		return -EINVAL;
+	}
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(kn_backend_config_check);
+
+struct kn_service *kn_services_lookup(struct kn_services *services,
+				      const struct kn_service_key *key)
+{
+	return rhashtable_lookup(&services->table, key, kn_services_params);
+}
+
+static void kn_services_changed(struct kn_services *services)
+{
+	WRITE_ONCE(services->gen, services->gen + 1);
+}
+
+int kn_services_add(struct kn_services *services,
+		    const struct kn_service_config *cfg, bool replace,
+		    struct netlink_ext_ack *extack)
+{
+	struct kn_service *svc;
+	int err;
+
+	svc = rhashtable_lookup_fast(&services->table, &cfg->key,
+				     kn_services_params);
+	if (svc && !replace) {
+		NL_SET_ERR_MSG(extack, "the service exists (replace it instead)");
+		return -EEXIST;
+	}
+	if (svc) {
+		/* Read one by one by the packet path: the timeout only ever
+		 * matters with the affinity, and either value is valid.
+		 */
+		WRITE_ONCE(svc->affinity_timeout, cfg->affinity_timeout);
+		WRITE_ONCE(svc->affinity, cfg->affinity);
+		kn_services_changed(services);
+		return 0;
+	}
+	if (services->count >= KN_SERVICES_MAX) {
+		NL_SET_ERR_MSG(extack, "the service table is full");
+		return -ENOSPC;
+	}
+
+	svc = kzalloc(sizeof(*svc), GFP_KERNEL);
+	if (!svc)
+		return -ENOMEM;
+	svc->stats = alloc_percpu(struct kn_service_stats);
+	if (!svc->stats) {
+		kfree(svc);
+		return -ENOMEM;
+	}
+	svc->key = cfg->key;
+	svc->affinity = cfg->affinity;
+	svc->affinity_timeout = cfg->affinity_timeout;
+
+	err = rhashtable_insert_fast(&services->table, &svc->hash,
+				     kn_services_params);
+	if (err) {
+		kn_service_free(svc);
+		return err;
+	}
+	list_add_tail_rcu(&svc->list, &services->list);
+	WRITE_ONCE(services->count, services->count + 1);
+	kn_services_changed(services);
+	return 0;
+}
+
+struct kn_service *kn_services_unlink(struct kn_services *services,
+				      const struct kn_service_key *key,
+				      struct netlink_ext_ack *extack)
+{
+	struct kn_service *svc;
+
+	svc = rhashtable_lookup_fast(&services->table, key, kn_services_params);
+	if (!svc) {
+		NL_SET_ERR_MSG(extack, "no such service");
+		return ERR_PTR(-ENOENT);
+	}
+	rhashtable_remove_fast(&services->table, &svc->hash, kn_services_params);
+	list_del_rcu(&svc->list);
+	WRITE_ONCE(services->count, services->count - 1);
+	kn_services_changed(services);
+	return svc;
+}
+
+static u32 kn_backend_hash(__be32 addr, __be16 port)
+{
+	return jhash_2words((__force u32)addr, (__force u32)port, 0);
+}
+
+/*
+ * Vose's alias method: @n slots, one per usable backend, each keeping its
+ * own backend with probability keep / 2^32 and otherwise sending the draw
+ * to its alias, so that every backend ends up drawn in proportion to its
+ * weight.  @ids[i] is the i-th usable backend's number in the set.
+ */
+static int kn_alias_build(struct kn_alias_slot *slots,
+			  struct kn_backend *const *backends,
+			  const u32 *ids, u32 n, gfp_t gfp)
+{
+	u64 total = 0, *scaled;
+	u32 *work, nsmall = 0, nlarge = 0, i;
+
+	scaled = kvmalloc_array(n, sizeof(*scaled), gfp);
+	work = kvmalloc_array(n, sizeof(*work), gfp);
+	if (!scaled || !work) {
+		kvfree(scaled);
+		kvfree(work);
+		return -ENOMEM;
+	}
+	for (i = 0; i < n; i++)
+		total += backends[ids[i]]->weight;
+	/* The small slots grow from the front of @work, the large from its
+	 * back; each slot is in one of them until it is settled.
+	 */
+	for (i = 0; i < n; i++) {
+		scaled[i] = (u64)backends[ids[i]]->weight * n;
+		if (scaled[i] < total)
+			work[nsmall++] = i;
+		else
+			work[n - ++nlarge] = i;
+	}
+	while (nsmall && nlarge) {
+		u32 s = work[--nsmall], l = work[n - nlarge];
+
+		slots[s].self = ids[s];
+		slots[s].alias = ids[l];
+		slots[s].keep = div64_u64(scaled[s] << 32, total);
+		scaled[l] -= total - scaled[s];
+		if (scaled[l] < total) {
+			nlarge--;
+			work[nsmall++] = l;
+		}
+	}
+	/* What is left is full (up to rounding): it always keeps itself. */
+	while (nsmall) {
+		i = work[--nsmall];
+		slots[i] = (struct kn_alias_slot){ U32_MAX, ids[i], ids[i] };
+	}
+	while (nlarge) {
+		i = work[n - nlarge--];
+		slots[i] = (struct kn_alias_slot){ U32_MAX, ids[i], ids[i] };
+	}
+	kvfree(scaled);
+	kvfree(work);
+	return 0;
+}
+
+/* A set of @count backends (their pointers are copied, not owned). */
+struct kn_backend_set *kn_backend_set_build(struct kn_backend *const *backends,
+					    u32 count, gfp_t gfp)
+{
+	struct kn_backend_set *set;
+	u32 i, usable = 0, *ids = NULL;
+
+	set = kvzalloc(struct_size(set, backends, count), gfp);
+	if (!set)
+		return NULL;
+	set->count = count;
+	memcpy(set->backends, backends, count * sizeof(*backends));
+
+	set->index_mask = roundup_pow_of_two(max(2 * count, 2U)) - 1;
+	set->index = kvcalloc(set->index_mask + 1, sizeof(*set->index), gfp);
+	if (!set->index)
+		goto nomem;
+	for (i = 0; i < count; i++) {
+		u32 slot = kn_backend_hash(backends[i]->addr, backends[i]->port);
+
+		while (set->index[slot & set->index_mask])
+			slot++;
+		set->index[slot & set->index_mask] = i + 1;
+	}
+
+	ids = kvmalloc_array(max(count, 1U), sizeof(*ids), gfp);
+	if (!ids)
+		goto nomem;
+	for (i = 0; i < count; i++)
+		if (!(backends[i]->flags & KN_BACKEND_F_TERMINATING))
+			ids[usable++] = i;
+	if (usable) {
+		set->alias = kvmalloc_array(usable, sizeof(*set->alias), gfp);
+		if (!set->alias ||
+		    kn_alias_build(set->alias, backends, ids, usable, gfp))
+			goto nomem;
+	}
+	set->usable = usable;
+	kvfree(ids);
+	return set;
+
+nomem:
+	kvfree(ids);
+	kn_backend_set_free(set);
+	return NULL;
+}
+EXPORT_SYMBOL_IF_KUNIT(kn_backend_set_build);
+
+/*
+ * A usable backend, drawn at random in proportion to the weights: the low
+ * half of @draw picks a slot, the high half decides between the slot's own
+ * backend and its alias.  The set must have a usable backend.
+ */
+struct kn_backend *kn_backend_pick(const struct kn_backend_set *set, u64 draw)
+{
+	const struct kn_alias_slot *slot;
+
+	slot = &set->alias[reciprocal_scale((u32)draw, set->usable)];
+	return set->backends[(u32)(draw >> 32) < slot->keep ? slot->self : slot->alias];
+}
+EXPORT_SYMBOL_IF_KUNIT(kn_backend_pick);
+
+static int kn_backend_index(const struct kn_backend_set *set,
+			    __be32 addr, __be16 port)
+{
+	u32 slot = kn_backend_hash(addr, port), id;
+
+	if (!set)
+		return -1;
+	for (;; slot++) {
+		id = set->index[slot & set->index_mask];
+		if (!id)
+			return -1;
+		if (set->backends[id - 1]->addr == addr &&
+		    set->backends[id - 1]->port == port)
+			return id - 1;
+	}
+}
+
+struct kn_backend *kn_backend_find(const struct kn_backend_set *set,
+				   __be32 addr, __be16 port)
+{
+	int i = kn_backend_index(set, addr, port);
+
+	return i < 0 ? NULL : set->backends[i];
+}
+EXPORT_SYMBOL_IF_KUNIT(kn_backend_find);
+
+/*
+ * Publishes the backends @backends[0..@count) as @svc's set and frees the
+ * old set after a grace period.
+ */
+static int kn_service_swap_set(struct kn_services *services, struct kn_service *svc,
+			       struct kn_backend *const *backends, u32 count)
+{
+	struct kn_backend_set *old, *set;
+
+	set = kn_backend_set_build(backends, count, GFP_KERNEL);
+	if (!set)
+		return -ENOMEM;
+	/* writers are serialized by the caller (config_lock) */
+	old = rcu_dereference_protected(svc->backends, true);
+	rcu_assign_pointer(svc->backends, set);
+	if (old)
+		call_rcu(&old->rcu, kn_backend_set_free_rcu);
+	kn_services_changed(services);
+	return 0;
+}
+
+int kn_service_add_backend(struct kn_services *services, struct kn_service *svc,
+			   const struct kn_backend_config *cfg, bool replace,
+			   struct netlink_ext_ack *extack)
+{
+	const struct kn_backend_set *old = rcu_dereference_protected(svc->backends, true);
+	u32 count = old ? old->count : 0;
+	struct kn_backend **backends, *be;
+	int i, err;
+
+	i = kn_backend_index(old, cfg->addr, cfg->port);
+	if (i >= 0 && !replace) {
+		NL_SET_ERR_MSG(extack, "the service has this backend (replace it instead)");
+		return -EEXIST;
+	}
+	if (i < 0 && count >= KN_BACKENDS_MAX) {
+		NL_SET_ERR_MSG(extack, "the service has as many backends as it may");
+		return -ENOSPC;
+	}
+
+	be = kzalloc(sizeof(*be), GFP_KERNEL);
+	backends = kvmalloc_array(count + 1, sizeof(*backends), GFP_KERNEL);
+	if (!be || !backends) {
+		err = -ENOMEM;
+		goto out;
+	}
+	be->addr = cfg->addr;
+	be->port = cfg->port;
+	be->weight = cfg->weight;
+	be->flags = cfg->flags;
+	if (count)
+		memcpy(backends, old->backends, count * sizeof(*backends));
+	if (i >= 0) {
+		atomic64_set(&be->connections,
+			     atomic64_read(&old->backends[i]->connections));
+		backends[i] = be;
+	} else {
+		backends[count++] = be;
+	}
+	err = kn_service_swap_set(services, svc, backends, count);
+	if (!err) {
+		if (i >= 0)
+			call_rcu(&old->backends[i]->rcu, kn_backend_free_rcu);
+		be = NULL;
+	}
+out:
+	kvfree(backends);
+	kfree(be);
+	return err;
+}
+
+int kn_service_del_backend(struct kn_services *services, struct kn_service *svc,
+			   __be32 addr, __be16 port,
+			   struct netlink_ext_ack *extack)
+{
+	const struct kn_backend_set *old = rcu_dereference_protected(svc->backends, true);
+	struct kn_backend **backends, *gone;
+	int i, err;
+
+	i = kn_backend_index(old, addr, port);
+	if (i < 0) {
+		NL_SET_ERR_MSG(extack, "the service has no such backend");
+		return -ENOENT;
+	}
+	gone = old->backends[i];
+	backends = kvmalloc_array(old->count, sizeof(*backends), GFP_KERNEL);
+	if (!backends)
+		return -ENOMEM;
+	memcpy(backends, old->backends, i * sizeof(*backends));
+	memcpy(backends + i, old->backends + i + 1,
+	       (old->count - i - 1) * sizeof(*backends));
+	err = kn_service_swap_set(services, svc, backends, old->count - 1);
+	kvfree(backends);
+	if (!err)
+		call_rcu(&gone->rcu, kn_backend_free_rcu);
+	return err;
+}
+
+void kn_service_read_stats(struct kn_service *svc, struct kn_service_stats *sum)
+{
+	int cpu;
+
+	memset(sum, 0, sizeof(*sum));
+	for_each_possible_cpu(cpu) {
+		const struct kn_service_stats *s = per_cpu_ptr(svc->stats, cpu);
+
+		sum->connections += READ_ONCE(s->connections);
+		sum->no_backend += READ_ONCE(s->no_backend);
+	}
+}
