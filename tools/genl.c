@@ -118,3 +118,21 @@ int kn_genl_parse_nested(const struct nlattr *nest,
 {
 	return kn_nl_parse_nested(nest, policy, max_type, tb);
 }
+
+int kn_genl_parse_nested_all(const struct nlattr *nest,
+			     const enum mnl_attr_data_type *policy,
+			     unsigned int max_type, const struct nlattr **tb)
+{
+	unsigned int type;
+	int err;
+
+	if (!nest)
+		return -EBADMSG;
+	err = kn_nl_parse_nested(nest, policy, max_type, tb);
+	if (err)
+		return err;
+	for (type = 1; type <= max_type; type++)
+		if (policy[type] != MNL_TYPE_UNSPEC && !tb[type])
+			return -EBADMSG;
+	return 0;
+}

@@ -67,5 +67,13 @@ int kn_genl_parse_attrs(const struct nlmsghdr *nlh,
 int kn_genl_parse_nested(const struct nlattr *nest,
 			 const enum mnl_attr_data_type *policy,
 			 unsigned int max_type, const struct nlattr **tb);
+/*
+ * kn_genl_parse_nested() of a nest whose contract promises every attribute
+ * policy names: -EBADMSG when one of them is missing, or nest is NULL (the
+ * nest itself is missing).
+ */
+int kn_genl_parse_nested_all(const struct nlattr *nest,
+			     const enum mnl_attr_data_type *policy,
+			     unsigned int max_type, const struct nlattr **tb);
 
 #endif /* KN_CTL_GENL_H */

@@ -69,25 +69,31 @@ static void copy_extack_message(struct kn_nl *nl, const struct nlmsghdr *nlh,
 			 mnl_attr_get_str(tb[NLMSGERR_ATTR_MSG]));
 }
 
-static int error_cb(const struct nlmsghdr *nlh, void *data)
+int kn_nl_ack_error(struct kn_nl *nl, const struct nlmsghdr *nlh)
 {
 	const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
-	struct talk_ctx *ctx = data;
 	size_t offset = sizeof(*err);
 
-	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*err))) {
-		ctx->err = -EBADMSG;
-		return MNL_CB_ERROR;
-	}
+	nl->error_msg[0] = '\0';
+	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*err)))
+		return -EBADMSG;
 	if (!err->error)
-		return MNL_CB_STOP;	/* the ack that ends a request */
+		return 0;
 
-	/* Subsystems disagree on the sign; the errno is what matters. */
-	ctx->err = err->error < 0 ? err->error : -err->error;
 	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
 		offset += mnl_nlmsg_get_payload_len(&err->msg);
-	copy_extack_message(ctx->nl, nlh, offset);
-	return MNL_CB_ERROR;
+	copy_extack_message(nl, nlh, offset);
+	/* Subsystems disagree on the sign; the errno is what matters. */
+	return err->error < 0 ? err->error : -err->error;
+}
+
+static int error_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct talk_ctx *ctx = data;
+
+	ctx->err = kn_nl_ack_error(ctx->nl, nlh);
+	/* A zero errno is the ack that ends a request. */
+	return ctx->err ? MNL_CB_ERROR : MNL_CB_STOP;
 }
 
 /* A dump that fails part way ends with NLMSG_DONE carrying the errno. */

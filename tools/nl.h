@@ -68,6 +68,14 @@ int kn_nl_talk(struct kn_nl *nl, struct nlmsghdr *nlh,
 const char *kn_nl_error_message(const struct kn_nl *nl);
 
 /*
+ * The errno an NLMSG_ERROR message carries: 0 for an ack, else -errno,
+ * with the kernel's extended-ack sentence (or "") then in
+ * kn_nl_error_message(); -EBADMSG when the message is too short to say.
+ * kn_nl_talk() reads its acks with it, a batch of many requests too.
+ */
+int kn_nl_ack_error(struct kn_nl *nl, const struct nlmsghdr *nlh);
+
+/*
  * Attribute parsing for replies whose attributes start offset bytes into
  * the payload (the family header's size).  policy[type] is the libmnl type
  * an attribute must have; types without a policy entry, and types above
