@@ -46,7 +46,7 @@ int kn_fdb_parse_reply(const struct nlmsghdr *nlh, void *data)
 	const struct nlattr *fdb_tb[KN_FDB_A_MAX + 1];
 	const struct nlattr *tb[KN_A_MAX + 1];
 	struct kn_fdb_table *table = data;
-	struct kn_fdb_entry *entry, *grown;
+	struct kn_fdb_entry *entry;
 	unsigned int type;
 	int err;
 
@@ -65,13 +65,9 @@ int kn_fdb_parse_reply(const struct nlmsghdr *nlh, void *data)
 	if (mnl_attr_get_payload_len(fdb_tb[KN_FDB_A_MAC]) != sizeof(entry->mac))
 		return -EBADMSG;
 
-	grown = kn_array_reserve(table->entries, &table->capacity, table->count,
-				 sizeof(*grown), 64);
-	if (!grown)
+	entry = KN_TABLE_APPEND(table, 64);
+	if (!entry)
 		return -ENOMEM;
-	table->entries = grown;
-	entry = &table->entries[table->count++];
-	memset(entry, 0, sizeof(*entry));
 	memcpy(entry->mac, mnl_attr_get_payload(fdb_tb[KN_FDB_A_MAC]), sizeof(entry->mac));
 	entry->port_ifindex = mnl_attr_get_u32(fdb_tb[KN_FDB_A_PORT_IFINDEX]);
 	snprintf(entry->port_name, sizeof(entry->port_name), "%s",
@@ -83,8 +79,7 @@ int kn_fdb_parse_reply(const struct nlmsghdr *nlh, void *data)
 
 void kn_fdb_table_free(struct kn_fdb_table *table)
 {
-	free(table->entries);
-	memset(table, 0, sizeof(*table));
+	KN_TABLE_FREE(table);
 }
 
 static int compare_entries(const void *a, const void *b)
@@ -103,8 +98,7 @@ static int compare_entries(const void *a, const void *b)
 
 void kn_fdb_table_sort(struct kn_fdb_table *table)
 {
-	if (table->count > 1)
-		qsort(table->entries, table->count, sizeof(*table->entries), compare_entries);
+	KN_TABLE_SORT(table, compare_entries);
 }
 
 void kn_format_age(uint32_t age_ms, char *buf, size_t size)
@@ -177,11 +171,8 @@ static int fdb_show_run(const struct kn_invocation *inv)
 		return err;
 	err = kn_ctl_dump_dev(&genl, KN_CMD_GET_FDB, dev, 0, kn_fdb_parse_reply, &table,
 			      &table.count);
-	if (err == -EINTR)
-		kn_ctl_fail_msg("fdb show dev %s: the table kept changing during %d dumps; try again",
-				dev, KN_CTL_DUMP_ATTEMPTS);
-	else if (err)
-		kn_ctl_fail(&genl.nl, err, "fdb show dev %s", dev);
+	if (err)
+		kn_ctl_fail_dump(&genl, err, "fdb show dev %s", dev);
 	kn_genl_close(&genl);
 	if (err) {
 		kn_fdb_table_free(&table);

@@ -265,7 +265,7 @@ int kn_node_parse_reply(const struct nlmsghdr *nlh, void *data)
 	const struct nlattr *node_tb[KN_NODE_A_MAX + 1];
 	const struct nlattr *tb[KN_A_MAX + 1];
 	struct kn_node_table *table = data;
-	struct kn_node_entry *entry, *grown;
+	struct kn_node_entry *entry;
 	unsigned int type;
 	int err;
 
@@ -285,13 +285,9 @@ int kn_node_parse_reply(const struct nlmsghdr *nlh, void *data)
 	    mnl_attr_get_u8(node_tb[KN_NODE_A_PREFIX_LEN]) > 32)
 		return -EBADMSG;
 
-	grown = kn_array_reserve(table->entries, &table->capacity, table->count,
-				 sizeof(*grown), 64);
-	if (!grown)
+	entry = KN_TABLE_APPEND(table, 64);
+	if (!entry)
 		return -ENOMEM;
-	table->entries = grown;
-	entry = &table->entries[table->count++];
-	memset(entry, 0, sizeof(*entry));
 	entry->ifindex = mnl_attr_get_u32(tb[KN_A_IFINDEX]);
 	entry->prefix.addr.s_addr = mnl_attr_get_u32(node_tb[KN_NODE_A_PREFIX]);
 	entry->prefix.prefix_len = mnl_attr_get_u8(node_tb[KN_NODE_A_PREFIX_LEN]);
@@ -303,8 +299,7 @@ int kn_node_parse_reply(const struct nlmsghdr *nlh, void *data)
 
 void kn_node_table_free(struct kn_node_table *table)
 {
-	free(table->entries);
-	memset(table, 0, sizeof(*table));
+	KN_TABLE_FREE(table);
 }
 
 static int compare_entries(const void *a, const void *b)
@@ -321,8 +316,7 @@ static int compare_entries(const void *a, const void *b)
 
 void kn_node_table_sort(struct kn_node_table *table)
 {
-	if (table->count > 1)
-		qsort(table->entries, table->count, sizeof(*table->entries), compare_entries);
+	KN_TABLE_SORT(table, compare_entries);
 }
 
 void kn_node_derived_mac(struct in_addr remote, uint8_t mac[KN_MAC_LEN])

@@ -117,6 +117,23 @@ void *kn_array_reserve(void *array, size_t *capacity, size_t count, size_t size,
 	return grown;
 }
 
+void *kn_table_append(void *entries, size_t *count, size_t *capacity, size_t size,
+		      size_t initial)
+{
+	void *array, *grown;
+	char *entry;
+
+	/* The array pointer is read and written as bytes: its type is the caller's. */
+	memcpy(&array, entries, sizeof(array));
+	grown = kn_array_reserve(array, capacity, *count, size, initial);
+	if (!grown)
+		return NULL;
+	memcpy(entries, &grown, sizeof(grown));
+	entry = (char *)grown + (*count)++ * size;
+	memset(entry, 0, size);
+	return entry;
+}
+
 const char *kn_ctl_state_dir(const struct kn_invocation *inv)
 {
 	const char *dir = getenv(KN_STATE_DIR_ENV);
@@ -126,8 +143,8 @@ const char *kn_ctl_state_dir(const struct kn_invocation *inv)
 	return dir && *dir ? dir : KN_STATE_DIR_DEFAULT;
 }
 
-int kn_ctl_dump_dev(struct kn_genl *genl, uint8_t cmd, const char *dev, uint32_t ifindex,
-		    kn_genl_reply_cb reply_cb, void *table, size_t *count)
+int kn_ctl_dump(struct kn_genl *genl, uint8_t cmd, kn_ctl_put_cb put, const void *put_data,
+		kn_genl_reply_cb reply_cb, void *table, size_t *count)
 {
 	size_t base = *count;
 	struct nlmsghdr *nlh;
@@ -142,7 +159,8 @@ int kn_ctl_dump_dev(struct kn_genl *genl, uint8_t cmd, const char *dev, uint32_t
 		}
 		*count = base;
 		nlh = kn_genl_msg_start(genl, cmd, NLM_F_DUMP);
-		kn_dev_put_name_or_index(nlh, dev, ifindex);
+		if (put)
+			put(nlh, put_data);
 		err = kn_genl_talk(genl, nlh, reply_cb, table);
 		if (err != -EINTR)
 			break;
@@ -152,18 +170,62 @@ int kn_ctl_dump_dev(struct kn_genl *genl, uint8_t cmd, const char *dev, uint32_t
 	return err;
 }
 
-int kn_ctl_get_dev(struct kn_genl *genl, uint8_t cmd, const char *dev, uint32_t ifindex,
-		   kn_genl_reply_cb reply_cb, void *data, const bool *complete)
+int kn_ctl_fail_dump(const struct kn_genl *genl, int err, const char *fmt, ...)
+{
+	char what[KN_CTL_ERROR_SIZE];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	if (err == -EINTR)
+		return kn_ctl_fail_msg("%s: the table kept changing during %d dumps; try again",
+				       what, KN_CTL_DUMP_ATTEMPTS);
+	return kn_ctl_fail(&genl->nl, err, "%s", what);
+}
+
+int kn_ctl_get(struct kn_genl *genl, uint8_t cmd, kn_ctl_put_cb put, const void *put_data,
+	       kn_genl_reply_cb reply_cb, void *data, const bool *complete)
 {
 	struct nlmsghdr *nlh;
 	int err;
 
 	nlh = kn_genl_msg_start(genl, cmd, 0);
-	kn_dev_put_name_or_index(nlh, dev, ifindex);
+	if (put)
+		put(nlh, put_data);
 	err = kn_genl_talk(genl, nlh, reply_cb, data);
 	if (!err && !*complete)
 		err = -EBADMSG;		/* acked, but nothing came */
 	return err;
+}
+
+/* The kn device of a request: by name, or by index when there is none. */
+struct dev_ref {
+	const char *dev;
+	uint32_t ifindex;
+};
+
+static void put_dev_ref(struct nlmsghdr *nlh, const void *data)
+{
+	const struct dev_ref *ref = data;
+
+	kn_dev_put_name_or_index(nlh, ref->dev, ref->ifindex);
+}
+
+int kn_ctl_dump_dev(struct kn_genl *genl, uint8_t cmd, const char *dev, uint32_t ifindex,
+		    kn_genl_reply_cb reply_cb, void *table, size_t *count)
+{
+	struct dev_ref ref = { dev, ifindex };
+
+	return kn_ctl_dump(genl, cmd, put_dev_ref, &ref, reply_cb, table, count);
+}
+
+int kn_ctl_get_dev(struct kn_genl *genl, uint8_t cmd, const char *dev, uint32_t ifindex,
+		   kn_genl_reply_cb reply_cb, void *data, const bool *complete)
+{
+	struct dev_ref ref = { dev, ifindex };
+
+	return kn_ctl_get(genl, cmd, put_dev_ref, &ref, reply_cb, data, complete);
 }
 
 struct kn_nl *kn_ctl_open_rtnl(const char *what)

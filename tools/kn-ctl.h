@@ -18,6 +18,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "uapi/kn.h"
 #include "genl.h"
@@ -216,23 +218,42 @@ int kn_ctl_connect(struct kn_genl *genl);
 #define KN_CTL_DUMP_ATTEMPTS	5
 
 /*
- * Runs the dump cmd of the kn device named dev, or of ifindex when dev is
- * NULL, feeding every message to reply_cb, which appends to a table whose
- * length is *count.  A dump that met a change part way (NLM_F_DUMP_INTR,
- * which libmnl reports as EINTR) is started again, up to
- * KN_CTL_DUMP_ATTEMPTS times, on a fresh socket: the old one still holds
- * the rest of the stale dump.  What a failed or restarted try appended is
- * dropped (*count goes back).  0, -EINTR after the last try, or -errno
- * with the kernel's reason in genl.
+ * Adds a request's attributes, described by data, to nlh: the filter of a
+ * dump or the subject of a GET.
  */
+typedef void (*kn_ctl_put_cb)(struct nlmsghdr *nlh, const void *data);
+
+/*
+ * Runs the dump cmd, its request's attributes added by put (NULL: none),
+ * feeding every message to reply_cb, which appends to a table whose length
+ * is *count.  A dump that met a change part way (NLM_F_DUMP_INTR, which
+ * libmnl reports as EINTR) is started again, up to KN_CTL_DUMP_ATTEMPTS
+ * times, on a fresh socket: the old one still holds the rest of the stale
+ * dump.  What a failed or restarted try appended is dropped (*count goes
+ * back).  0, -EINTR after the last try, or -errno with the kernel's reason
+ * in genl.
+ */
+int kn_ctl_dump(struct kn_genl *genl, uint8_t cmd, kn_ctl_put_cb put, const void *put_data,
+		kn_genl_reply_cb reply_cb, void *table, size_t *count);
+/*
+ * Sends the GET request cmd, its attributes added by put (NULL: none), and
+ * feeds the reply to reply_cb, which sets *complete once it read a whole
+ * one: an ack without it is -EBADMSG.  0 or -errno with the kernel's
+ * reason in genl.
+ */
+int kn_ctl_get(struct kn_genl *genl, uint8_t cmd, kn_ctl_put_cb put, const void *put_data,
+	       kn_genl_reply_cb reply_cb, void *data, const bool *complete);
+/*
+ * Prints why a dump failed as kn_ctl_fail() does, or for -EINTR that the
+ * table kept changing; returns KN_EXIT_FAILURE.
+ */
+int kn_ctl_fail_dump(const struct kn_genl *genl, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* kn_ctl_dump() of the kn device named dev, or of ifindex when dev is NULL. */
 int kn_ctl_dump_dev(struct kn_genl *genl, uint8_t cmd, const char *dev, uint32_t ifindex,
 		    kn_genl_reply_cb reply_cb, void *table, size_t *count);
-/*
- * Sends the GET request cmd about the kn device named dev, or ifindex when
- * dev is NULL, and feeds the reply to reply_cb, which sets *complete once
- * it read a whole one: an ack without it is -EBADMSG.  0 or -errno with
- * the kernel's reason in genl.
- */
+/* kn_ctl_get() about the kn device named dev, or ifindex when dev is NULL. */
 int kn_ctl_get_dev(struct kn_genl *genl, uint8_t cmd, const char *dev, uint32_t ifindex,
 		   kn_genl_reply_cb reply_cb, void *data, const bool *complete);
 /*
@@ -267,6 +288,31 @@ int kn_ctl_fail_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  */
 void *kn_array_reserve(void *array, size_t *capacity, size_t count, size_t size,
 		       size_t initial);
+/*
+ * The tables of dump entries are structs of "entries", "count" and
+ * "capacity".  KN_TABLE_APPEND() appends a zeroed entry, growing the
+ * array with kn_array_reserve(), and is that entry or NULL when out of
+ * memory (the table left as it was); KN_TABLE_SORT() sorts the entries
+ * with qsort()'s compare; KN_TABLE_FREE() frees and empties the table.
+ */
+#define KN_TABLE_APPEND(table, initial)						\
+	((__typeof__((table)->entries))kn_table_append(&(table)->entries, &(table)->count, \
+						     &(table)->capacity,		\
+						     sizeof(*(table)->entries), (initial)))
+#define KN_TABLE_SORT(table, compare)						\
+	do {									\
+		if ((table)->count > 1)						\
+			qsort((table)->entries, (table)->count,			\
+			      sizeof(*(table)->entries), (compare));		\
+	} while (0)
+#define KN_TABLE_FREE(table)							\
+	do {									\
+		free((table)->entries);						\
+		memset((table), 0, sizeof(*(table)));				\
+	} while (0)
+/* KN_TABLE_APPEND()'s work; entries points to the table's array pointer. */
+void *kn_table_append(void *entries, size_t *count, size_t *capacity, size_t size,
+		      size_t initial);
 /* --state-dir, else $KN_STATE_DIR, else /var/lib/kn. */
 const char *kn_ctl_state_dir(const struct kn_invocation *inv);
 

@@ -92,6 +92,12 @@ int test_collect_attr(const struct nlattr *attr, void *data)
 	return MNL_CB_OK;
 }
 
+bool test_attr_bytes(const struct nlattr *attr, const void *bytes, size_t len)
+{
+	return attr && mnl_attr_get_payload_len(attr) == len &&
+	       !memcmp(mnl_attr_get_payload(attr), bytes, len);
+}
+
 struct nlmsghdr *test_genl_reply_start(char *buf, uint8_t cmd, uint16_t flags)
 {
 	struct nlmsghdr *nlh;

@@ -54,6 +54,8 @@ struct test_attrs {
 
 /* An mnl_attr_cb_t recording each attribute in a struct test_attrs. */
 int test_collect_attr(const struct nlattr *attr, void *data);
+/* Is attr there, with exactly these len bytes of payload? */
+bool test_attr_bytes(const struct nlattr *attr, const void *bytes, size_t len);
 
 /*
  * Zeroes buf, KN_GENL_SEND_BUF_SIZE bytes, and starts a message of cmd the

@@ -244,12 +244,6 @@ static const struct test_refusal refused_cases[] = {
 
 /* --- the genl requests --- */
 
-static bool attr_bytes(const struct nlattr *attr, const void *bytes, size_t len)
-{
-	return attr && mnl_attr_get_payload_len(attr) == len &&
-	       !memcmp(mnl_attr_get_payload(attr), bytes, len);
-}
-
 static void test_genl_messages(void)
 {
 	static const uint8_t prefix_wire[4] = { 10, 244, 2, 0 };
@@ -277,9 +271,9 @@ static void test_genl_messages(void)
 	if (top.tb[KN_A_NODE])
 		mnl_attr_parse_nested(top.tb[KN_A_NODE], test_collect_attr, &node);
 	test_case(node.count == 3 && !node.unknown &&
-		  attr_bytes(node.tb[KN_NODE_A_PREFIX], prefix_wire, 4) &&
-		  attr_bytes(node.tb[KN_NODE_A_PREFIX_LEN], &len, 1) &&
-		  attr_bytes(node.tb[KN_NODE_A_REMOTE], remote_wire, 4) &&
+		  test_attr_bytes(node.tb[KN_NODE_A_PREFIX], prefix_wire, 4) &&
+		  test_attr_bytes(node.tb[KN_NODE_A_PREFIX_LEN], &len, 1) &&
+		  test_attr_bytes(node.tb[KN_NODE_A_REMOTE], remote_wire, 4) &&
 		  !node.tb[KN_NODE_A_MAC],
 		  "node add 10.244.2.0/24 via 192.168.0.2: be32 PREFIX, u8 PREFIX_LEN 24, be32 REMOTE, no MAC");
 	test_case(nlh->nlmsg_flags == (NLM_F_REQUEST | NLM_F_ACK),
@@ -295,7 +289,7 @@ static void test_genl_messages(void)
 	mnl_attr_parse(nlh, GENL_HDRLEN, test_collect_attr, &top);
 	if (top.tb[KN_A_NODE])
 		mnl_attr_parse_nested(top.tb[KN_A_NODE], test_collect_attr, &node);
-	test_case(node.count == 4 && !node.unknown && attr_bytes(node.tb[KN_NODE_A_MAC], mac, 6),
+	test_case(node.count == 4 && !node.unknown && test_attr_bytes(node.tb[KN_NODE_A_MAC], mac, 6),
 		  "node add ... mac 0a:58:0a:f4:02:01: a 6-byte MAC in the nest");
 	genlh = mnl_nlmsg_get_payload(nlh);
 	test_case(genlh->cmd == KN_CMD_REPLACE_NODE &&
@@ -312,8 +306,8 @@ static void test_genl_messages(void)
 		mnl_attr_parse_nested(top.tb[KN_A_NODE], test_collect_attr, &node);
 	test_case(top.count == 2 && mnl_attr_get_u32(top.tb[KN_A_IFINDEX]) == 9 &&
 		  node.count == 2 && !node.unknown &&
-		  attr_bytes(node.tb[KN_NODE_A_PREFIX], prefix_wire, 4) &&
-		  attr_bytes(node.tb[KN_NODE_A_PREFIX_LEN], &len, 1),
+		  test_attr_bytes(node.tb[KN_NODE_A_PREFIX], prefix_wire, 4) &&
+		  test_attr_bytes(node.tb[KN_NODE_A_PREFIX_LEN], &len, 1),
 		  "node del 10.244.2.0/24: IFINDEX and a nest of PREFIX and PREFIX_LEN only");
 }
 
@@ -446,7 +440,7 @@ static void test_neigh_messages(void)
 	test_case(attrs.count == 2 && !attrs.unknown &&
 		  attrs.tb[NDA_DST] && mnl_attr_get_payload_len(attrs.tb[NDA_DST]) == 4 &&
 		  mnl_attr_get_u32(attrs.tb[NDA_DST]) == network.s_addr &&
-		  attr_bytes(attrs.tb[NDA_LLADDR], lladdr, 6),
+		  test_attr_bytes(attrs.tb[NDA_LLADDR], lladdr, 6),
 		  "neighbour request: NDA_DST 10.244.2.0 (the network address), NDA_LLADDR kn0's MAC");
 
 	memset(&attrs, 0, sizeof(attrs));
