@@ -173,22 +173,14 @@ void kn_config_set_put_attrs(struct nlmsghdr *nlh,
 	mnl_attr_nest_end(nlh, nest);
 }
 
+static void config_set_put(struct nlmsghdr *nlh, const struct kn_invocation *inv)
+{
+	kn_config_set_put_attrs(nlh, &inv->args.config_set);
+}
+
 static int config_set_run(const struct kn_invocation *inv)
 {
-	struct kn_genl genl;
-	struct nlmsghdr *nlh;
-	int err;
-
-	err = kn_ctl_connect(&genl);
-	if (err)
-		return err;
-	nlh = kn_genl_msg_start(&genl, KN_CMD_SET_SETTINGS, 0);
-	kn_config_set_put_attrs(nlh, &inv->args.config_set);
-	err = kn_genl_talk(&genl, nlh, NULL, NULL);
-	if (err)
-		kn_ctl_report_error(&genl, err);
-	kn_genl_close(&genl);
-	return err ? KN_EXIT_FAILURE : KN_EXIT_OK;
+	return kn_ctl_run_request(inv, "config set");
 }
 
 static const enum mnl_attr_data_type top_policy[KN_A_MAX + 1] = {
@@ -309,6 +301,8 @@ static const struct kn_command config_commands[] = {
 		.description = "Change the settings given (at least one); the others keep their value",
 		.parse = config_set_parse,
 		.run = config_set_run,
+		.request_cmd = KN_CMD_SET_SETTINGS,
+		.put_request = config_set_put,
 	},
 };
 

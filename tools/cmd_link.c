@@ -504,19 +504,14 @@ static int link_show_run(const struct kn_invocation *inv)
 
 /* --- link set --- */
 
+static void link_set_put(struct nlmsghdr *nlh, const struct kn_invocation *inv)
+{
+	kn_link_set_put_attrs(nlh, &inv->args.link_set);
+}
+
 static int link_set_run(const struct kn_invocation *inv)
 {
-	const struct kn_link_set_args *args = &inv->args.link_set;
-	struct kn_genl genl;
-	struct nlmsghdr *nlh;
-	int err;
-
-	err = kn_ctl_connect(&genl);
-	if (err)
-		return err;
-	nlh = kn_genl_msg_start(&genl, KN_CMD_SET_LINK, 0);
-	kn_link_set_put_attrs(nlh, args);
-	return kn_ctl_send_change(&genl, nlh, "link set dev %s", args->dev);
+	return kn_ctl_run_request(inv, "link set dev %s", inv->args.link_set.dev);
 }
 
 static const struct kn_command link_commands[] = {
@@ -533,6 +528,8 @@ static const struct kn_command link_commands[] = {
 		.description = "Change the settings given (at least one) of kn device KN",
 		.parse = link_set_parse,
 		.run = link_set_run,
+		.request_cmd = KN_CMD_SET_LINK,
+		.put_request = link_set_put,
 	},
 };
 

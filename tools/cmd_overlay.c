@@ -317,34 +317,24 @@ static int overlay_show_run(const struct kn_invocation *inv)
 
 /* --- overlay set, overlay del --- */
 
+static void overlay_set_put(struct nlmsghdr *nlh, const struct kn_invocation *inv)
+{
+	kn_overlay_set_put_attrs(nlh, &inv->args.overlay_set);
+}
+
 static int overlay_set_run(const struct kn_invocation *inv)
 {
-	const struct kn_overlay_set_args *args = &inv->args.overlay_set;
-	struct kn_genl genl;
-	struct nlmsghdr *nlh;
-	int err;
+	return kn_ctl_run_request(inv, "overlay set dev %s", inv->args.overlay_set.dev);
+}
 
-	err = kn_ctl_connect(&genl);
-	if (err)
-		return err;
-	nlh = kn_genl_msg_start(&genl, KN_CMD_SET_OVERLAY, 0);
-	kn_overlay_set_put_attrs(nlh, args);
-	return kn_ctl_send_change(&genl, nlh, "overlay set dev %s", args->dev);
+static void overlay_del_put(struct nlmsghdr *nlh, const struct kn_invocation *inv)
+{
+	kn_dev_put_attr(nlh, inv->args.overlay_del.dev);
 }
 
 static int overlay_del_run(const struct kn_invocation *inv)
 {
-	const char *dev = inv->args.overlay_del.dev;
-	struct kn_genl genl;
-	struct nlmsghdr *nlh;
-	int err;
-
-	err = kn_ctl_connect(&genl);
-	if (err)
-		return err;
-	nlh = kn_genl_msg_start(&genl, KN_CMD_DEL_OVERLAY, 0);
-	kn_dev_put_attr(nlh, dev);
-	return kn_ctl_send_change(&genl, nlh, "overlay del dev %s", dev);
+	return kn_ctl_run_request(inv, "overlay del dev %s", inv->args.overlay_del.dev);
 }
 
 static const struct kn_command overlay_commands[] = {
@@ -361,6 +351,8 @@ static const struct kn_command overlay_commands[] = {
 		.description = "Give KN an overlay, or change the settings given of its overlay",
 		.parse = overlay_set_parse,
 		.run = overlay_set_run,
+		.request_cmd = KN_CMD_SET_OVERLAY,
+		.put_request = overlay_set_put,
 	},
 	{
 		.name = "del",
@@ -368,6 +360,8 @@ static const struct kn_command overlay_commands[] = {
 		.description = "Remove the overlay of KN (its node table stays)",
 		.parse = overlay_del_parse,
 		.run = overlay_del_run,
+		.request_cmd = KN_CMD_DEL_OVERLAY,
+		.put_request = overlay_del_put,
 	},
 };
 

@@ -77,18 +77,25 @@ int kn_ctl_fail(const struct kn_nl *nl, int err, const char *fmt, ...)
 	return KN_EXIT_FAILURE;
 }
 
-int kn_ctl_send_change(struct kn_genl *genl, struct nlmsghdr *nlh, const char *fmt, ...)
+int kn_ctl_run_request(const struct kn_invocation *inv, const char *fmt, ...)
 {
+	struct kn_genl genl;
+	struct nlmsghdr *nlh;
 	va_list ap;
 	int err;
 
-	err = kn_genl_talk(genl, nlh, NULL, NULL);
+	err = kn_ctl_connect(&genl);
+	if (err)
+		return err;
+	nlh = kn_genl_msg_start(&genl, inv->command->request_cmd, 0);
+	inv->command->put_request(nlh, inv);
+	err = kn_genl_talk(&genl, nlh, NULL, NULL);
 	if (err) {
 		va_start(ap, fmt);
-		print_failure(&genl->nl, err, fmt, ap);
+		print_failure(&genl.nl, err, fmt, ap);
 		va_end(ap);
 	}
-	kn_genl_close(genl);
+	kn_genl_close(&genl);
 	return err ? KN_EXIT_FAILURE : KN_EXIT_OK;
 }
 

@@ -11,6 +11,9 @@
  *   2. its argument struct goes into union kn_args below and its object
  *      into the extern list;
  *   3. one line in kn_objects[] in kn-ctl.c, one object file in the Makefile.
+ *
+ * A change that is one request answered by an ack also sets request_cmd
+ * and put_request; its run function is then usually kn_ctl_run_request().
  */
 #ifndef KN_CTL_H
 #define KN_CTL_H
@@ -69,6 +72,14 @@ struct kn_command {
 	int (*parse)(struct kn_invocation *inv, int argc, char **argv);
 	/* Does the work; returns an enum kn_exit. */
 	int (*run)(const struct kn_invocation *inv);
+	/*
+	 * For a change that is one request answered by an ack: its command
+	 * (KN_CMD_*), and what adds the request's attributes for inv->args
+	 * to nlh, which has room for KN_GENL_SEND_BUF_SIZE bytes.  0 and NULL
+	 * for every other command.
+	 */
+	uint8_t request_cmd;
+	void (*put_request)(struct nlmsghdr *nlh, const struct kn_invocation *inv);
 };
 
 struct kn_object {
@@ -272,12 +283,12 @@ int kn_ctl_report_error(const struct kn_genl *genl, int err);
 int kn_ctl_fail(const struct kn_nl *nl, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /*
- * Sends the change request nlh, built on genl, waits for its ack and
- * closes genl.  A refusal is printed as kn_ctl_fail() prints it.  Returns
- * KN_EXIT_OK or KN_EXIT_FAILURE.
+ * The run function of a command with request_cmd and put_request: connects,
+ * sends the request, waits for its ack.  A refusal is printed as
+ * kn_ctl_fail() prints it.  Returns an enum kn_exit.
  */
-int kn_ctl_send_change(struct kn_genl *genl, struct nlmsghdr *nlh, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+int kn_ctl_run_request(const struct kn_invocation *inv, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 /* Prints "kn-ctl: <sentence>" and returns KN_EXIT_FAILURE. */
 int kn_ctl_fail_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /*
