@@ -13,6 +13,7 @@
  */
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,9 @@ static const struct kn_object *const kn_objects[] = {
 	&kn_object_fdb,
 	&kn_object_overlay,
 	&kn_object_node,
+	&kn_object_service,
+	&kn_object_backend,
+	&kn_object_conntrack,
 	&kn_object_pod,
 };
 
@@ -99,6 +103,24 @@ int kn_ctl_run_request(const struct kn_invocation *inv, const char *fmt, ...)
 	return err ? KN_EXIT_FAILURE : KN_EXIT_OK;
 }
 
+int kn_ctl_parse_number(struct kn_invocation *inv, const char *what, const char *key,
+			const char *value, uint32_t min, uint32_t max, uint32_t *number,
+			bool *given)
+{
+	if (*given)
+		return kn_ctl_usage_error(inv, "%s: %s is given twice", what, key);
+	switch (kn_parse_u32(value, min, max, number)) {
+	case 0:
+		*given = true;
+		return 0;
+	case -ERANGE:
+		return kn_ctl_usage_error(inv, "%s: %s '%s' is outside %" PRIu32 " to %" PRIu32,
+					  what, key, value, min, max);
+	default:
+		return kn_ctl_usage_error(inv, "%s: %s '%s' is not a number", what, key, value);
+	}
+}
+
 int kn_ctl_fail_msg(const char *fmt, ...)
 {
 	va_list ap;
@@ -139,6 +161,14 @@ void *kn_table_append(void *entries, size_t *count, size_t *capacity, size_t siz
 	entry = (char *)grown + (*count)++ * size;
 	memset(entry, 0, size);
 	return entry;
+}
+
+const char *kn_name_or_number(const char *name, uint32_t value, char buf[KN_NUMBER_STRLEN])
+{
+	if (name)
+		return name;
+	snprintf(buf, KN_NUMBER_STRLEN, "%" PRIu32, value);
+	return buf;
 }
 
 const char *kn_ctl_state_dir(const struct kn_invocation *inv)
@@ -551,6 +581,10 @@ void kn_ctl_print_help(FILE *out, const struct kn_object *object)
 		INDENT "nodes with VXLAN and route the other nodes' pod subnets into them\n"
 		INDENT "(generic netlink and rtnetlink).\n"
 		"\n"
+		INDENT "The service, backend and conntrack commands manage ClusterIP\n"
+		INDENT "services: virtual addresses whose connections kn sends to pods and\n"
+		INDENT "translates, with a connection table of its own.\n"
+		"\n"
 		INDENT "The pod commands set pods up on a bridge the way kubelet and a CNI\n"
 		INDENT "plugin do, over rtnetlink; they work on kn0 and on a Linux bridge\n"
 		INDENT "alike and keep their state on disk (see '" KN_CTL_NAME " pod --help').\n"
@@ -593,6 +627,8 @@ void kn_ctl_print_help(FILE *out, const struct kn_object *object)
 		INDENT KN_CTL_NAME " fdb show dev kn0\n"
 		INDENT KN_CTL_NAME " overlay set dev kn0 local 192.168.0.1\n"
 		INDENT KN_CTL_NAME " node add 10.244.2.0/24 via 192.168.0.2 dev kn0\n"
+		INDENT KN_CTL_NAME " service add 10.96.0.10:80/tcp affinity client-ip timeout 600\n"
+		INDENT KN_CTL_NAME " backend add 10.96.0.10:80/tcp 10.244.2.5:8080 weight 3 terminating\n"
 		INDENT KN_CTL_NAME " pod add p1 dev kn0\n"
 		"\n"
 		"VERSION\n"

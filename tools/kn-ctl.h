@@ -178,6 +178,44 @@ struct kn_node_del_args {
 	const char *dev;
 };
 
+/* VIP:PORT/PROTO, the name of a service; addr in network byte order. */
+struct kn_service_key {
+	struct in_addr addr;
+	uint16_t port;
+	uint8_t proto;			/* IPPROTO_TCP or IPPROTO_UDP */
+};
+
+/*
+ * kn-ctl service add|replace VIP:PORT/PROTO [affinity none|client-ip
+ * [timeout SECS]], service del VIP:PORT/PROTO, service list
+ * [VIP:PORT/PROTO].
+ */
+struct kn_service_args {
+	bool has_key;			/* list: only this service */
+	struct kn_service_key key;
+	uint8_t affinity;		/* KN_AFFINITY_* */
+	uint32_t timeout;		/* s; 0 when not given (client-ip only) */
+};
+
+/*
+ * kn-ctl backend add|replace SVC ADDR:PORT [weight N] [terminating],
+ * backend del SVC ADDR:PORT, backend list [SVC].
+ */
+struct kn_backend_args {
+	bool has_service;		/* list: only this service's */
+	struct kn_service_key service;
+	struct in_addr addr;
+	uint16_t port;
+	uint16_t weight;		/* given, or KN_BACKEND_WEIGHT_DEFAULT */
+	bool terminating;
+};
+
+/* kn-ctl conntrack list|flush [service SVC] */
+struct kn_conntrack_args {
+	bool has_service;		/* only this service's entries */
+	struct kn_service_key service;
+};
+
 union kn_args {
 	struct kn_config_set_args config_set;
 	struct kn_fdb_show_args fdb_show;
@@ -192,6 +230,9 @@ union kn_args {
 	struct kn_node_del_args node_del;
 	struct kn_dev_args node_list;
 	struct kn_dev_args node_sync;
+	struct kn_service_args service;
+	struct kn_backend_args backend;
+	struct kn_conntrack_args conntrack;
 };
 
 struct kn_invocation {
@@ -213,6 +254,9 @@ extern const struct kn_object kn_object_fdb;
 extern const struct kn_object kn_object_pod;
 extern const struct kn_object kn_object_overlay;
 extern const struct kn_object kn_object_node;
+extern const struct kn_object kn_object_service;
+extern const struct kn_object kn_object_backend;
+extern const struct kn_object kn_object_conntrack;
 
 /* kn-ctl.c: the dispatcher. */
 enum kn_ctl_action kn_ctl_parse_command_line(int argc, char **argv,
@@ -289,6 +333,15 @@ int kn_ctl_fail(const struct kn_nl *nl, int err, const char *fmt, ...)
  */
 int kn_ctl_run_request(const struct kn_invocation *inv, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/*
+ * A number argument "KEY VALUE" of what, min..max, into *value; a usage
+ * error ("<what>: KEY 'VALUE' is outside MIN to MAX", "... is not a
+ * number", "<what>: KEY is given twice" when *given) otherwise.  Sets
+ * *given.
+ */
+int kn_ctl_parse_number(struct kn_invocation *inv, const char *what, const char *key,
+			const char *value, uint32_t min, uint32_t max, uint32_t *number,
+			bool *given);
 /* Prints "kn-ctl: <sentence>" and returns KN_EXIT_FAILURE. */
 int kn_ctl_fail_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /*
@@ -324,6 +377,10 @@ void *kn_array_reserve(void *array, size_t *capacity, size_t count, size_t size,
 /* KN_TABLE_APPEND()'s work; entries points to the table's array pointer. */
 void *kn_table_append(void *entries, size_t *count, size_t *capacity, size_t size,
 		      size_t initial);
+/* A u32 in decimal, with its NUL. */
+#define KN_NUMBER_STRLEN	sizeof("4294967295")
+/* name, or when it is NULL (a value kn-ctl has no name for) value in decimal, in buf. */
+const char *kn_name_or_number(const char *name, uint32_t value, char buf[KN_NUMBER_STRLEN]);
 /* --state-dir, else $KN_STATE_DIR, else /var/lib/kn. */
 const char *kn_ctl_state_dir(const struct kn_invocation *inv);
 
@@ -545,5 +602,155 @@ void kn_node_derived_mac(struct in_addr remote, uint8_t mac[KN_MAC_LEN]);
  * table overwrite route, a route kn did not make?
  */
 bool kn_node_route_conflict(const struct kn_route *route, const struct kn_cidr *prefix);
+
+/* --- services, backends, the connection table --- */
+
+/* "255.255.255.255:65535/255": a service key as kn-ctl prints it. */
+#define KN_SERVICE_STRLEN	(INET_ADDRSTRLEN + sizeof(":65535/255") - 1)
+
+/* cmd_service.c: "10.96.0.10:80/tcp"; a protocol kn-ctl has no name for as its number. */
+void kn_service_key_format(const struct kn_service_key *key, char buf[KN_SERVICE_STRLEN]);
+/* cmd_service.c: "tcp", "udp", or NULL. */
+const char *kn_proto_name(uint8_t proto);
+/*
+ * cmd_service.c: "VIP:PORT/PROTO" into *key; a usage error of what naming
+ * the part at fault otherwise.
+ */
+int kn_ctl_parse_service_key(struct kn_invocation *inv, const char *what, const char *word,
+			     struct kn_service_key *key);
+/*
+ * cmd_service.c: "A.B.C.D:PORT", a unicast address and a port 1..65535,
+ * into *addr and *port; a usage error of what ("<what>: <role> address
+ * ...") otherwise.
+ */
+int kn_ctl_parse_endpoint(struct kn_invocation *inv, const char *what, const char *role,
+			  const char *word, struct in_addr *addr, uint16_t *port);
+/* cmd_service.c: KN_A_SERVICE with the three key attributes. */
+void kn_service_put_key(struct nlmsghdr *nlh, const struct kn_service_key *key);
+/* cmd_service.c: a kn_ctl_put_cb: kn_service_put_key() of key, if not NULL. */
+void kn_service_put_filter(struct nlmsghdr *nlh, const void *key);
+/* A dump of a "list [VIP:PORT/PROTO]" command, into a table. */
+struct kn_service_dump {
+	uint8_t cmd;
+	kn_genl_reply_cb reply_cb;	/* appends to table */
+	void *table;
+	size_t *count;			/* of table */
+};
+
+/*
+ * cmd_service.c: connects and runs the dumps of inv's command, one after
+ * the other, each filtered by filter (NULL: every service's); a failure is
+ * printed naming "OBJECT COMMAND [VIP:PORT/PROTO]".  Returns an enum
+ * kn_exit; the tables are the caller's to free either way.
+ */
+int kn_service_run_dumps(const struct kn_invocation *inv, const struct kn_service_key *filter,
+			 const struct kn_service_dump *dumps, size_t n_dumps);
+/* cmd_service.c: by address (numerically), port, protocol. */
+int kn_service_key_compare(const struct kn_service_key *a, const struct kn_service_key *b);
+
+/* One service, from KN_CMD_GET_SERVICE. */
+struct kn_service_entry {
+	struct kn_service_key key;
+	uint8_t affinity;		/* KN_AFFINITY_* */
+	uint32_t affinity_timeout;	/* s */
+	uint32_t backends;
+	uint32_t usable;
+	uint64_t connections;
+	uint64_t no_backend;
+};
+
+struct kn_service_table {
+	struct kn_service_entry *entries;
+	size_t count;
+	size_t capacity;
+};
+
+/* One backend, from KN_CMD_GET_BACKEND. */
+struct kn_backend_entry {
+	struct kn_service_key service;
+	struct in_addr addr;
+	uint16_t port;
+	uint16_t weight;
+	uint32_t flags;			/* KN_BACKEND_F_* */
+	uint64_t connections;
+};
+
+struct kn_backend_table {
+	struct kn_backend_entry *entries;
+	size_t count;
+	size_t capacity;
+};
+
+/* cmd_service.c: a kn_genl_reply_cb appending one service to a struct kn_service_table. */
+int kn_service_parse_reply(const struct nlmsghdr *nlh, void *data);
+void kn_service_table_free(struct kn_service_table *table);
+void kn_service_table_sort(struct kn_service_table *table);
+/*
+ * cmd_service.c: "service list": each service of the sorted services with
+ * its counters and its backends, found in the sorted backends by key.
+ */
+void kn_service_print(FILE *out, const struct kn_service_table *services,
+		      const struct kn_backend_table *backends, bool json);
+
+/* cmd_backend.c: a kn_genl_reply_cb appending one backend to a struct kn_backend_table. */
+int kn_backend_parse_reply(const struct nlmsghdr *nlh, void *data);
+void kn_backend_table_free(struct kn_backend_table *table);
+/* cmd_backend.c: by service, then address (numerically), then port. */
+void kn_backend_table_sort(struct kn_backend_table *table);
+/* cmd_backend.c: "backend list". */
+void kn_backend_print(FILE *out, const struct kn_backend_table *table, bool json);
+/* cmd_backend.c: "ADDR:PORT weight N [terminating] connections N", what both lists print. */
+void kn_backend_print_words(FILE *out, const struct kn_backend_entry *backend);
+/* cmd_backend.c: a backend as a JSON object, with its service's key when with_service. */
+void kn_backend_print_json(struct kn_json *json, const struct kn_backend_entry *backend,
+			   bool with_service);
+
+/* One direction of a connection. */
+struct kn_ct_tuple {
+	struct in_addr src;
+	struct in_addr dst;
+	uint16_t sport;
+	uint16_t dport;
+};
+
+/* One entry of the connection table, from KN_CMD_GET_CONNTRACK. */
+struct kn_ct_entry {
+	uint8_t proto;
+	struct kn_ct_tuple orig;
+	struct kn_ct_tuple reply;
+	uint8_t state;			/* KN_CT_STATE_* */
+	uint32_t timeout_ms;
+	uint32_t flags;			/* KN_CT_F_* */
+};
+
+struct kn_ct_table {
+	struct kn_ct_entry *entries;
+	size_t count;
+	size_t capacity;
+};
+
+/* What KN_CMD_GET_CONNTRACK_STATS returns, by KN_CT_STATS_A_*. */
+struct kn_ct_stats {
+	uint64_t values[KN_CT_STATS_A_MAX + 1];
+	bool has[KN_CT_STATS_A_MAX + 1];	/* which the module sent */
+	bool complete;
+};
+
+/* cmd_conntrack.c: "established", ...; NULL for a state kn-ctl does not know. */
+const char *kn_ct_state_name(unsigned int state);
+/* cmd_conntrack.c: a kn_genl_reply_cb appending one entry to a struct kn_ct_table. */
+int kn_ct_parse_reply(const struct nlmsghdr *nlh, void *data);
+void kn_ct_table_free(struct kn_ct_table *table);
+/* cmd_conntrack.c: by protocol, then the ORIG destination, then the ORIG source. */
+void kn_ct_table_sort(struct kn_ct_table *table);
+/* cmd_conntrack.c: "conntrack list". */
+void kn_ct_print(FILE *out, const struct kn_ct_table *table, bool json);
+/*
+ * cmd_conntrack.c: a kn_genl_reply_cb filling a struct kn_ct_stats;
+ * -EBADMSG without ENTRIES and MAX_ENTRIES.
+ */
+int kn_ct_stats_parse_reply(const struct nlmsghdr *nlh, void *data);
+/* cmd_conntrack.c: "conntrack stats". */
+void kn_ct_stats_print(FILE *out, const struct kn_ct_stats *stats, bool json);
 
 #endif /* KN_CTL_H */

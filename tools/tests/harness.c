@@ -3,6 +3,7 @@
  * The test harness; see harness.h.
  */
 
+#define _GNU_SOURCE		/* open_memstream() */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -31,6 +32,31 @@ int test_summary(void)
 {
 	printf("%u passed, %u failed\n", tests_passed, tests_failed);
 	return tests_failed ? 1 : 0;
+}
+
+static char *capture_text;
+static size_t capture_len;
+
+FILE *test_capture_start(void)
+{
+	capture_text = NULL;
+	return open_memstream(&capture_text, &capture_len);
+}
+
+char *test_capture_end(FILE *out)
+{
+	if (!out)
+		return NULL;
+	fclose(out);
+	return capture_text;
+}
+
+bool test_text_is(const char *got, const char *want)
+{
+	if (got && !strcmp(got, want))
+		return true;
+	printf("     got:  %s     want: %s", got ? got : "(null)\n", want);
+	return false;
 }
 
 int test_build_argv(const char *const *args, char **argv)
@@ -92,10 +118,29 @@ int test_collect_attr(const struct nlattr *attr, void *data)
 	return MNL_CB_OK;
 }
 
+void test_collect_nest(const struct nlattr *nest, struct test_attrs *attrs)
+{
+	memset(attrs, 0, sizeof(*attrs));
+	if (nest)
+		mnl_attr_parse_nested(nest, test_collect_attr, attrs);
+}
+
 bool test_attr_bytes(const struct nlattr *attr, const void *bytes, size_t len)
 {
 	return attr && mnl_attr_get_payload_len(attr) == len &&
 	       !memcmp(mnl_attr_get_payload(attr), bytes, len);
+}
+
+struct nlmsghdr *test_request(const char *const *args, char *buf, struct kn_invocation *inv)
+{
+	struct nlmsghdr *nlh;
+
+	memset(buf, 0, KN_GENL_SEND_BUF_SIZE);
+	if (test_parse(args, inv) != KN_CTL_RUN || !inv->command->request_cmd)
+		return NULL;
+	nlh = kn_genl_msg_put(buf, 0x42, KN_GENL_VERSION, inv->command->request_cmd, 0, 1);
+	inv->command->put_request(nlh, inv);
+	return nlh;
 }
 
 struct nlmsghdr *test_genl_reply_start(char *buf, uint8_t cmd, uint16_t flags)

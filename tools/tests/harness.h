@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "kn-ctl.h"
 
@@ -17,6 +18,16 @@
 bool test_case(bool ok, const char *name, ...) __attribute__((format(printf, 2, 3)));
 /* Prints the summary line; returns the process exit status. */
 int test_summary(void);
+
+/*
+ * What a printer writes, as a string: print to test_capture_start()'s
+ * FILE, then test_capture_end() closes it and returns the text (to free;
+ * NULL when out of memory).  One capture at a time.
+ */
+FILE *test_capture_start(void);
+char *test_capture_end(FILE *out);
+/* Is got want?  When not, both are printed under the case. */
+bool test_text_is(const char *got, const char *want);
 
 /* --- command lines --- */
 
@@ -54,8 +65,18 @@ struct test_attrs {
 
 /* An mnl_attr_cb_t recording each attribute in a struct test_attrs. */
 int test_collect_attr(const struct nlattr *attr, void *data);
+/* The attributes of nest into a zeroed *attrs; none when nest is NULL. */
+void test_collect_nest(const struct nlattr *nest, struct test_attrs *attrs);
 /* Is attr there, with exactly these len bytes of payload? */
 bool test_attr_bytes(const struct nlattr *attr, const void *bytes, size_t len);
+
+/*
+ * The request "kn-ctl ARGS..." sends, for a command that is one request:
+ * parsed into *inv and built in buf (KN_GENL_SEND_BUF_SIZE bytes, zeroed
+ * here) by the command's put_request, family 0x42.  NULL when the command
+ * line is refused or its command is not one request.
+ */
+struct nlmsghdr *test_request(const char *const *args, char *buf, struct kn_invocation *inv);
 
 /*
  * Zeroes buf, KN_GENL_SEND_BUF_SIZE bytes, and starts a message of cmd the
@@ -72,5 +93,7 @@ void link_tests(void);
 void fdb_tests(void);
 void overlay_tests(void);
 void node_tests(void);
+void service_tests(void);
+void conntrack_tests(void);
 
 #endif /* KN_CTL_TEST_HARNESS_H */

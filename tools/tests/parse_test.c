@@ -693,7 +693,8 @@ static void test_settings_reply(void)
 
 static const struct kn_object *const all_objects[] = {
 	&kn_object_version, &kn_object_status, &kn_object_config, &kn_object_link,
-	&kn_object_fdb, &kn_object_overlay, &kn_object_node, &kn_object_pod,
+	&kn_object_fdb, &kn_object_overlay, &kn_object_node, &kn_object_service,
+	&kn_object_backend, &kn_object_conntrack, &kn_object_pod,
 };
 
 static char *help_text(const struct kn_object *object)
@@ -749,6 +750,12 @@ static void test_tables_and_help(void)
 		  strstr(text, "kn-ctl node del PREFIX dev KN") &&
 		  strstr(text, "kn-ctl node list [dev KN]") &&
 		  strstr(text, "kn-ctl node sync [dev KN]") &&
+		  strstr(text, "kn-ctl service add VIP:PORT/PROTO [affinity none|client-ip [timeout SECS]]") &&
+		  strstr(text, "kn-ctl service list [VIP:PORT/PROTO]") &&
+		  strstr(text, "kn-ctl backend add VIP:PORT/PROTO ADDRESS:PORT [weight N] [terminating]") &&
+		  strstr(text, "kn-ctl backend del VIP:PORT/PROTO ADDRESS:PORT") &&
+		  strstr(text, "kn-ctl conntrack list [service VIP:PORT/PROTO]") &&
+		  strstr(text, "kn-ctl conntrack stats") &&
 		  strstr(text, "--state-dir DIR") && strstr(text, "KN_STATE_DIR"),
 		  "global help lists the synopsis, every command and the exit statuses");
 	free(text);
@@ -774,5 +781,7 @@ int main(void)
 	fdb_tests();
 	overlay_tests();
 	node_tests();
+	service_tests();
+	conntrack_tests();
 	return test_summary();
 }
