@@ -364,7 +364,8 @@ const struct kn_object kn_object_backend = {
 	"       \"weight\":N,\"terminating\":BOOL,\"connections\":N}\n"
 	"\n"
 	"NOTES\n"
-	"       Changing backends needs CAP_NET_ADMIN.\n",
+	"       Changing backends needs CAP_NET_ADMIN; many changes at once go\n"
+	"       faster in a batch ('" KN_CTL_NAME " -b FILE').\n",
 	.commands = backend_commands,
 	.n_commands = ARRAY_SIZE(backend_commands),
 };

@@ -574,7 +574,8 @@ const struct kn_object kn_object_service = {
 	"\n"
 	"NOTES\n"
 	"       The services and the backends are read in two dumps, not one\n"
-	"       snapshot.  Changing services needs CAP_NET_ADMIN.\n",
+	"       snapshot.  Changing services needs CAP_NET_ADMIN; many changes\n"
+	"       at once go faster in a batch ('" KN_CTL_NAME " -b FILE', see '" KN_CTL_NAME " --help').\n",
 	.commands = service_commands,
 	.n_commands = ARRAY_SIZE(service_commands),
 };

@@ -20,6 +20,7 @@
 
 #include "uapi/kn.h"
 #include "kn-ctl.h"
+#include "batch.h"
 #include "state.h"
 
 /* In the order the help lists them: read-only first, then by object. */
@@ -350,11 +351,21 @@ enum option_kind {
 	OPTION_JSON,
 	OPTION_HELP,
 	OPTION_STATE_DIR,	/* "--state-dir DIR" or "--state-dir=DIR" */
+	OPTION_BATCH,		/* "-b FILE", "--batch FILE" or "--batch=FILE" */
 	OPTION_END,
 	OPTION_UNKNOWN,
 };
 
 #define STATE_DIR_OPTION	"--state-dir"
+#define BATCH_OPTION		"--batch"
+
+/* "--name" alone or "--name=VALUE". */
+static bool is_long_option(const char *arg, const char *name)
+{
+	size_t len = strlen(name);
+
+	return !strncmp(arg, name, len) && (!arg[len] || arg[len] == '=');
+}
 
 static enum option_kind classify_option(const char *arg)
 {
@@ -368,12 +379,28 @@ static enum option_kind classify_option(const char *arg)
 		return OPTION_JSON;
 	if (!strcmp(arg, "-h") || !strcmp(arg, "--help"))
 		return OPTION_HELP;
-	if (!strncmp(arg, STATE_DIR_OPTION, strlen(STATE_DIR_OPTION)) &&
-	    (!arg[strlen(STATE_DIR_OPTION)] || arg[strlen(STATE_DIR_OPTION)] == '='))
+	if (is_long_option(arg, STATE_DIR_OPTION))
 		return OPTION_STATE_DIR;
+	if (!strcmp(arg, "-b") || is_long_option(arg, BATCH_OPTION))
+		return OPTION_BATCH;
 	if (!strcmp(arg, "--"))
 		return OPTION_END;
 	return OPTION_UNKNOWN;
+}
+
+/*
+ * The value of the option argv[*i]: what follows its '=', else the next
+ * word whatever it is (*i then moves on to it); NULL when there is none.
+ */
+static const char *option_value(int argc, char **argv, int *i)
+{
+	const char *value = strchr(argv[*i], '=');
+
+	if (value)
+		return value + 1;
+	if (*i + 1 < argc)
+		return argv[++*i];
+	return NULL;
 }
 
 /*
@@ -381,8 +408,9 @@ static enum option_kind classify_option(const char *arg)
  * ("kn-ctl config show -j"), so they are taken out of argv first and the
  * remaining words are compacted in place; "--" ends option processing.
  * No kn-ctl argument value starts with '-' and a letter, so an unknown "-x"
- * is a mistake, not a value.  The one option with a value, --state-dir,
- * takes the next word whatever it is; given twice, the last one counts.
+ * is a mistake, not a value.  The options with a value, --state-dir and
+ * -b, take the next word whatever it is ("-b -" is standard input); given
+ * twice, the last one counts.
  */
 static int extract_options(struct kn_invocation *inv, int *argc, char **argv,
 			   bool *help)
@@ -400,14 +428,17 @@ static int extract_options(struct kn_invocation *inv, int *argc, char **argv,
 			*help = true;
 			break;
 		case OPTION_STATE_DIR:
-			value = strchr(argv[i], '=');
-			if (value)
-				value++;
-			else if (i + 1 < *argc)
-				value = argv[++i];
+			value = option_value(*argc, argv, &i);
 			if (!value || !*value)
 				return kn_ctl_usage_error(inv, STATE_DIR_OPTION " needs a directory");
 			inv->state_dir = value;
+			break;
+		case OPTION_BATCH:
+			value = option_value(*argc, argv, &i);
+			if (!value || !*value)
+				return kn_ctl_usage_error(inv,
+					"-b needs a FILE of commands (- for standard input)");
+			inv->batch = value;
 			break;
 		case OPTION_END:
 			options_ended = true;
@@ -461,6 +492,15 @@ enum kn_ctl_action kn_ctl_parse_command_line(int argc, char **argv,
 	if (extract_options(inv, &argc, argv, &help))
 		return KN_CTL_USAGE_ERROR;
 
+	if (inv->batch && !help) {
+		if (argc) {
+			kn_ctl_usage_error(inv,
+				"-b FILE takes no OBJECT COMMAND: the commands are in FILE ('%s' given)",
+				argv[0]);
+			return KN_CTL_USAGE_ERROR;
+		}
+		return KN_CTL_BATCH;
+	}
 	if (!argc) {
 		if (help)
 			return KN_CTL_HELP;
@@ -537,6 +577,23 @@ static void print_object_commands(FILE *out, const struct kn_object *object)
 		print_command_synopsis(out, object, &object->commands[i]);
 }
 
+/* "service add|replace|del" on a line of its own; nothing when none can be batched. */
+static void print_batchable_commands(FILE *out, const struct kn_object *object)
+{
+	unsigned int i, printed = 0;
+
+	for (i = 0; i < object->n_commands; i++) {
+		if (!object->commands[i].request_cmd)
+			continue;
+		if (!printed++)
+			fprintf(out, INDENT2 "%s %s", object->name, object->commands[i].name);
+		else
+			fprintf(out, "|%s", object->commands[i].name);
+	}
+	if (printed)
+		fputc('\n', out);
+}
+
 static void print_object_help(FILE *out, const struct kn_object *object)
 {
 	fprintf(out,
@@ -550,7 +607,7 @@ static void print_object_help(FILE *out, const struct kn_object *object)
 		fprintf(out, "\n%s", object->help);
 	fprintf(out,
 		"\n"
-		"Global options (-j, --json; --state-dir DIR; -h, --help) are described in\n"
+		"Global options (-j, --json; --state-dir DIR; -b FILE; -h, --help) are described in\n"
 		"'" KN_CTL_NAME " --help'.\n");
 }
 
@@ -569,6 +626,7 @@ void kn_ctl_print_help(FILE *out, const struct kn_object *object)
 		"\n"
 		"SYNOPSIS\n"
 		INDENT KN_CTL_NAME " [-j|--json] [--state-dir DIR] [-h|--help] OBJECT COMMAND [ARGS]\n"
+		INDENT KN_CTL_NAME " -b|--batch FILE\n"
 		INDENT KN_CTL_NAME " help [OBJECT]\n"
 		"\n"
 		"DESCRIPTION\n"
@@ -604,9 +662,27 @@ void kn_ctl_print_help(FILE *out, const struct kn_object *object)
 		INDENT2 "Where the pod commands keep their state (address\n"
 		INDENT2 "allocations, pod records).  Default $" KN_STATE_DIR_ENV ", or\n"
 		INDENT2 KN_STATE_DIR_DEFAULT " when it is unset.\n"
+		INDENT "-b, --batch FILE\n"
+		INDENT2 "Run the changes listed in FILE (- for standard input), see\n"
+		INDENT2 "BATCH.\n"
 		INDENT "-h, --help\n"
 		INDENT2 "Print help to standard output and exit: the help of OBJECT\n"
 		INDENT2 "when one is named, otherwise this page.\n"
+		"\n"
+		"BATCH\n"
+		INDENT "Each line of FILE that is not blank and does not start with #\n"
+		INDENT "is a command line without \"" KN_CTL_NAME "\" and without options, one\n"
+		INDENT "of the changes made by one request:\n");
+	for (i = 0; i < ARRAY_SIZE(kn_objects); i++)
+		print_batchable_commands(out, kn_objects[i]);
+	fprintf(out,
+		INDENT "Every line is read first: if any is wrong, each wrong one is\n"
+		INDENT "reported as FILE:LINE: why, and nothing is sent (exit status 2).\n"
+		INDENT "The requests then go many per message, in file order.  A refused\n"
+		INDENT "line is reported as FILE:LINE: <error>: <kernel's reason> and the\n"
+		INDENT "batch goes on: every line is tried once, and the exit status is 1\n"
+		INDENT "if any was refused.  (The lines sent with a refused one have been\n"
+		INDENT "applied already, so stopping at it could not be exact.)\n"
 		"\n"
 		"ENVIRONMENT\n"
 		INDENT KN_STATE_DIR_ENV "\n"
@@ -629,6 +705,7 @@ void kn_ctl_print_help(FILE *out, const struct kn_object *object)
 		INDENT KN_CTL_NAME " node add 10.244.2.0/24 via 192.168.0.2 dev kn0\n"
 		INDENT KN_CTL_NAME " service add 10.96.0.10:80/tcp affinity client-ip timeout 600\n"
 		INDENT KN_CTL_NAME " backend add 10.96.0.10:80/tcp 10.244.2.5:8080 weight 3 terminating\n"
+		INDENT KN_CTL_NAME " -b services.txt\n"
 		INDENT KN_CTL_NAME " pod add p1 dev kn0\n"
 		"\n"
 		"VERSION\n"
@@ -651,6 +728,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "Try '" KN_CTL_NAME "%s%s --help' for more information.\n",
 			inv.object ? " " : "", inv.object ? inv.object->name : "");
 		return KN_EXIT_USAGE;
+	case KN_CTL_BATCH:
+		status = kn_ctl_run_batch(inv.batch);
+		break;
 	case KN_CTL_RUN:
 	default:
 		status = inv.command->run(&inv);

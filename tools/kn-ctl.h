@@ -13,7 +13,8 @@
  *   3. one line in kn_objects[] in kn-ctl.c, one object file in the Makefile.
  *
  * A change that is one request answered by an ack also sets request_cmd
- * and put_request; its run function is then usually kn_ctl_run_request().
+ * and put_request, which is all a batch (kn-ctl -b FILE, batch.c) needs to
+ * carry it; its run function is then usually kn_ctl_run_request().
  */
 #ifndef KN_CTL_H
 #define KN_CTL_H
@@ -53,6 +54,7 @@ enum kn_ctl_action {
 	KN_CTL_RUN,		/* run inv->command */
 	KN_CTL_HELP,		/* print help for inv->object (NULL: all), exit 0 */
 	KN_CTL_USAGE_ERROR,	/* print inv->error and a hint, exit 2 */
+	KN_CTL_BATCH,		/* run the commands of the file inv->batch */
 };
 
 struct kn_invocation;
@@ -76,7 +78,7 @@ struct kn_command {
 	 * For a change that is one request answered by an ack: its command
 	 * (KN_CMD_*), and what adds the request's attributes for inv->args
 	 * to nlh, which has room for KN_GENL_SEND_BUF_SIZE bytes.  0 and NULL
-	 * for every other command.
+	 * for every other command; only these can be batched.
 	 */
 	uint8_t request_cmd;
 	void (*put_request)(struct nlmsghdr *nlh, const struct kn_invocation *inv);
@@ -239,6 +241,8 @@ struct kn_invocation {
 	bool json;
 	/* --state-dir DIR, or NULL; kn_ctl_state_dir() gives the one to use. */
 	const char *state_dir;
+	/* -b FILE: the batch file ("-" for standard input), or NULL. */
+	const char *batch;
 	const struct kn_object *object;
 	const struct kn_command *command;
 	union kn_args args;

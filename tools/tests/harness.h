@@ -95,5 +95,6 @@ void overlay_tests(void);
 void node_tests(void);
 void service_tests(void);
 void conntrack_tests(void);
+void batch_tests(void);
 
 #endif /* KN_CTL_TEST_HARNESS_H */

@@ -400,6 +400,7 @@ static const char *action_name(enum kn_ctl_action action)
 	case KN_CTL_RUN:		return "run";
 	case KN_CTL_HELP:		return "help";
 	case KN_CTL_USAGE_ERROR:	return "usage error";
+	case KN_CTL_BATCH:		return "batch";
 	}
 	return "?";
 }
@@ -756,6 +757,9 @@ static void test_tables_and_help(void)
 		  strstr(text, "kn-ctl backend del VIP:PORT/PROTO ADDRESS:PORT") &&
 		  strstr(text, "kn-ctl conntrack list [service VIP:PORT/PROTO]") &&
 		  strstr(text, "kn-ctl conntrack stats") &&
+		  strstr(text, "kn-ctl -b|--batch FILE") &&
+		  strstr(text, "              service add|replace|del\n") &&
+		  strstr(text, "              conntrack flush\n") &&
 		  strstr(text, "--state-dir DIR") && strstr(text, "KN_STATE_DIR"),
 		  "global help lists the synopsis, every command and the exit statuses");
 	free(text);
@@ -783,5 +787,6 @@ int main(void)
 	node_tests();
 	service_tests();
 	conntrack_tests();
+	batch_tests();
 	return test_summary();
 }
