@@ -6,15 +6,15 @@ Lets tests reach the kernel's validation with inputs kn-ctl would refuse
 itself, and check the errno and extack message the kernel returns.
 
   genl.py [--netns NAME] [--dump] [--json | --get KEY[,KEY...]] CMD
-          [ATTR:TYPE:VALUE ...] [--nest ATTR ATTR:TYPE:VALUE ...]
+          [ATTR:TYPE:VALUE ...] [--nest ATTR ATTR:TYPE:VALUE ...]...
 
 CMD and ATTR are numbers from uapi/kn.h; TYPE is u8, u16, u32, be32, str or
-bytes (hex).  Attributes after --nest ATTR go inside attribute ATTR, those
-before it at the top level.  --dump sends a dump request.  Prints "ok" or
-"error ERRNO: MESSAGE" and exits 0 on an ack, 1 on an error reply; with
---json, first prints each reply message as one line of JSON, its attributes
-named after uapi/kn.h (a dump interrupted by a change also gets
-"dump_intr": true).  --get KEY,... prints instead the values of those keys,
+bytes (hex).  Attributes after --nest ATTR go inside attribute ATTR, up to
+the next --nest, those before the first --nest at the top level.  --dump
+sends a dump request.  Prints "ok" or "error ERRNO: MESSAGE" and exits 0
+on an ack, 1 on an error reply; with --json, first prints each reply
+message as one line of JSON, its attributes named after uapi/kn.h (a dump
+interrupted by a change also gets "dump_intr": true).  --get KEY,... prints instead the values of those keys,
 found at any depth of the first reply, on one line ("none" when absent).
 --netns runs the request in the namespace NAME of `ip netns`, sparing the
 caller an `ip netns exec`.
@@ -23,7 +23,9 @@ caller an `ip netns exec`.
 
 reads requests, one per line in the syntax above (without --serve), and
 answers each with what it would print followed by a line "\x01end RC": one
-process for a whole test, where starting Python costs seconds.
+process for a whole test, where starting Python costs seconds.  It goes
+back to its own namespace only after a request made in another, so an
+unprivileged user (who may not call setns) can serve too.
 """
 import errno
 import json
@@ -100,7 +102,9 @@ SCHEMA = {
     "top": {1: ("version", STR), 2: ("status", "status"), 3: ("settings", "settings"),
             4: ("ifindex", U32), 5: ("ifname", STR), 6: ("link", "link"),
             7: ("link_stats", "link_stats"), 8: ("fdb", "fdb"),
-            9: ("overlay", "overlay"), 10: ("node", "node")},
+            9: ("overlay", "overlay"), 10: ("node", "node"), 11: ("service", "service"),
+            12: ("backend", "backend"), 13: ("conntrack", "conntrack"),
+            14: ("conntrack_stats", "conntrack_stats")},
     "status": {1: ("netns_cookie", U64), 2: ("links", U32)},
     "settings": {1: ("cluster_cidr_addr", "be32"), 2: ("cluster_cidr_prefix", "u8"),
                  3: ("nodeport_min", "u16"), 4: ("nodeport_max", "u16"),
@@ -115,6 +119,22 @@ SCHEMA = {
     "overlay": {1: ("local", "ipv4"), 2: ("port", "u16"), 3: ("vni", U32)},
     "node": {1: ("prefix", "ipv4"), 2: ("prefix_len", "u8"), 3: ("remote", "ipv4"),
              4: ("mac", "mac"), 5: ("flags", U32)},
+    "service": {1: ("addr", "ipv4"), 2: ("port", "u16"), 3: ("proto", "u8"),
+                4: ("affinity", "u8"), 5: ("affinity_timeout", U32),
+                6: ("stats", "service_stats")},
+    "service_stats": {2: ("backends", U32), 3: ("usable", U32), 4: ("connections", U64),
+                      5: ("no_backend", U64)},
+    "backend": {2: ("addr", "ipv4"), 3: ("port", "u16"), 4: ("weight", "u16"),
+                5: ("flags", U32), 6: ("connections", U64)},
+    "conntrack": {1: ("proto", "u8"), 2: ("orig_src", "ipv4"), 3: ("orig_dst", "ipv4"),
+                  4: ("orig_sport", "u16"), 5: ("orig_dport", "u16"),
+                  6: ("reply_src", "ipv4"), 7: ("reply_dst", "ipv4"),
+                  8: ("reply_sport", "u16"), 9: ("reply_dport", "u16"),
+                  10: ("state", "u8"), 11: ("timeout_ms", U32), 12: ("flags", U32)},
+    "conntrack_stats": {i: (name, U32 if i < 6 else U64) for i, name in enumerate(
+        ["unspec", "pad", "entries", "max_entries", "buckets", "entry_bytes", "inserts",
+         "clashes", "expired", "removed", "early_drops", "drop_full", "drop_nomem",
+         "drop_invalid", "no_backend", "drop_clash"]) if i > 1},
 }
 FORMATS = {"u8": "=B", "u16": "=H", "u32": "=I", "u64": "=Q", "be32": ">I"}
 
@@ -178,13 +198,17 @@ def enter_netns(name):
 
 def serve():
     home = os.open("/proc/self/ns/net", os.O_RDONLY)
+    away = False
     for line in sys.stdin:
         args = line.split()
         if not args:
             continue
         try:
-            if "--netns" not in args:
+            if "--netns" in args:
+                away = True
+            elif away:
                 setns(home, "back")
+                away = False
             rc = main(args)
         except SystemExit as e:
             if not isinstance(e.code, int):
@@ -215,12 +239,13 @@ def main(argv):
             raise SystemExit(f"unknown option {opt}")
     cmd = int(argv[0])
     args = argv[1:]
-    nest = None
-    if "--nest" in args:
-        at = args.index("--nest")
-        nest, inner, args = int(args[at + 1]), args[at + 2:], args[:at]
+    nests = []
+    while "--nest" in args:
+        at = len(args) - 1 - args[::-1].index("--nest")
+        nests.insert(0, (int(args[at + 1]), args[at + 2:]))
+        args = args[:at]
     payload = b"".join(encode(a) for a in args)
-    if nest is not None:
+    for nest, inner in nests:
         payload += attr(nest | NLA_F_NESTED, b"".join(encode(a) for a in inner))
 
     with socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_GENERIC) as sock:
