@@ -26,6 +26,15 @@ netns_add() {
 	ip -n "$1" link set lo up
 }
 
+# netns_del_prefix PREFIX: deletes every namespace named PREFIX*: what an
+# earlier, killed run left, and pods made by kn-ctl, not by netns_add
+netns_del_prefix() {
+	local ns
+	for ns in /run/netns/"$1"*; do
+		[ ! -e "$ns" ] || ip netns del "$(basename "$ns")"
+	done
+}
+
 # Scratch directories kn_tmp_init made, removed with the namespaces.
 KN_TEST_TMP=()
 
@@ -129,4 +138,64 @@ expect_genl() {
 	echo "    $out" >&2
 	[ "$rc" = "$want" ] || fail "genl $*: exited $rc, want $want ($out)"
 	grep -Eq -- "$re" <<<"$out" || fail "genl $*: '$out' does not match /$re/"
+}
+
+### Services
+
+# be32 A.B.C.D: the address as genl.py's be32 value (0x0a60000b)
+be32() {
+	local IFS=.
+	# shellcheck disable=SC2086 # split on the dots
+	printf '0x%02x%02x%02x%02x\n' $1
+}
+
+# svc_nest ADDR PORT PROTO [ATTR:TYPE:VALUE...]: genl.py's arguments for a
+# KN_A_SERVICE nest, PROTO a number (6 TCP, 17 UDP), ATTRs added inside
+svc_nest() {
+	local addr=$1 port=$2 proto=$3
+	shift 3
+	echo "--nest 11 1:be32:$(be32 "$addr") 2:u16:$port 3:u8:$proto${*:+ $*}"
+}
+
+# svc_key VIP:PORT/PROTO: the same for a service named as kn-ctl names it
+svc_key() {
+	local rest=${1#*:} proto=17
+	[ "${rest#*/}" != tcp ] || proto=6
+	svc_nest "${1%%:*}" "${rest%/*}" "$proto"
+}
+
+# json_match JSON KEY=VALUE...: whether JSON (genl.py --json's) has each
+# "KEY": VALUE, at any depth; VALUE is quoted unless it is a number
+json_match() {
+	local json=$1 kv key val
+	shift
+	for kv in "$@"; do
+		key=${kv%%=*} val=${kv#*=}
+		[[ $val =~ ^[0-9]+$ ]] || val="\"$val\""
+		[[ $json == *"\"$key\": $val,"* || $json == *"\"$key\": $val}"* ]] || return 1
+	done
+}
+
+# json_has WHAT JSON KEY=VALUE...: the same, or fails
+json_has() {
+	local what=$1 json=$2 kv
+	shift 2
+	for kv in "$@"; do
+		json_match "$json" "$kv" || fail "$what: no $kv in $json"
+	done
+	echo "ok: $what: $*" >&2
+}
+
+# json_nest NAME JSON: the nest "NAME": {...} of JSON, braces included (a
+# nest with none inside)
+json_nest() {
+	local re="\"$1\": \\{([^{}]*)\\}"
+	[[ $2 =~ $re ]] && echo "{${BASH_REMATCH[1]}}"
+}
+
+# json_num KEY JSON: the number "KEY": N of JSON (the first), or fails
+json_num() {
+	local re="\"$1\": ([0-9]+)"
+	[[ $2 =~ $re ]] || fail "no \"$1\" in $2"
+	echo "${BASH_REMATCH[1]}"
 }
