@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # What `make demo` shows, inside the VM: kn loaded into Debian's kernel,
 # answering kn-ctl in two network namespaces that keep separate settings;
-# pods on kn0; then two nodes whose pods talk across kn's VXLAN overlay.
+# pods on kn0; then two nodes whose pods talk across kn's VXLAN overlay,
+# and a ClusterIP Service in front of pods on both.
 set -euo pipefail
 export PATH=$PWD/tools:$PATH
 say() { printf '\n\033[1m### %s\033[0m\n' "$*"; }
@@ -86,6 +87,27 @@ run ip netns exec client socat -T5 - TCP:10.244.2.5:5432 </dev/null
 wait
 node1 kn-ctl overlay show dev kn0
 
+say "a ClusterIP Service in front of a pod on each node, programmed on both nodes"
+node2 kn-ctl --state-dir /tmp/kn-demo2 pod add api dev kn0 ip 10.244.2.6
+for n in 1 2; do
+	run ip netns exec node$n kn-ctl service add 10.96.0.10:80/tcp
+	run ip netns exec node$n kn-ctl backend add 10.96.0.10:80/tcp "$web_ip":8080
+	run ip netns exec node$n kn-ctl backend add 10.96.0.10:80/tcp 10.244.2.6:8080
+done
+ip netns exec web socat TCP-LISTEN:8080,reuseaddr,fork SYSTEM:'echo web pod on node1 sees client \$SOCAT_PEERADDR' &
+ip netns exec api socat TCP-LISTEN:8080,reuseaddr,fork SYSTEM:'echo api pod on node2 sees client \$SOCAT_PEERADDR' &
+sleep 2
+say "client -> 10.96.0.10:80, six times: kn picks a backend for each connection"
+for i in 1 2 3 4 5 6; do
+	run ip netns exec client socat -T5 - TCP:10.96.0.10:80 </dev/null
+done
+kill %1 %2 2>/dev/null || true
+wait 2>/dev/null || true
+node1 kn-ctl service list
+node1 kn-ctl conntrack list
+node1 kn-ctl conntrack stats
+
+node2 kn-ctl --state-dir /tmp/kn-demo2 pod del api
 node2 kn-ctl --state-dir /tmp/kn-demo2 pod del db
 node1 kn-ctl --state-dir /tmp/kn-demo pod del web
 node1 kn-ctl --state-dir /tmp/kn-demo pod del client

@@ -205,10 +205,12 @@
  * with no usable backend refuses new connections at once with ICMP port
  * unreachable (TCP and UDP alike, as kube-proxy does).
  *
+ * Ports are u16 in host byte order throughout (addresses are be32).
+ *
  * A service is named by KN_A_SERVICE, a nest of:
  *       KN_SERVICE_A_ADDR   be32, the VIP (unicast, not loopback)
  *       KN_SERVICE_A_PORT   u16 (1..65535)
- *       KN_SERVICE_A_PROTO  u8, IPPROTO_TCP or IPPROTO_UDP
+ *       KN_SERVICE_A_PROTO  u8, IPPROTO_TCP or IPPROTO_UDP (others EINVAL)
  *
  * KN_CMD_NEW_SERVICE (admin)
  *   Request:  KN_A_SERVICE with the three above and, optionally:
@@ -224,7 +226,8 @@
  *
  * KN_CMD_REPLACE_SERVICE (admin)
  *   As KN_CMD_NEW_SERVICE, but an existing service takes the new affinity
- *   settings and keeps its backends, connections and counters.
+ *   settings (absent ones: their defaults) and keeps its backends,
+ *   connections and counters; a service that does not exist is added.
  *
  * KN_CMD_DEL_SERVICE (admin)
  *   Request:  KN_A_SERVICE (the three key attributes).  Removes the
@@ -262,7 +265,8 @@
  *
  * KN_CMD_REPLACE_BACKEND (admin)
  *   As KN_CMD_NEW_BACKEND, but an existing backend takes the new weight and
- *   flags (and keeps its connections and counter).
+ *   flags (absent ones: their defaults) and keeps its connections and
+ *   counter; a backend that does not exist is added.
  *
  * KN_CMD_DEL_BACKEND (admin)
  *   Request:  KN_A_SERVICE (key) and KN_A_BACKEND (ADDR, PORT).  Removes
