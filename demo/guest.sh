@@ -94,15 +94,18 @@ for n in 1 2; do
 	run ip netns exec node$n kn-ctl backend add 10.96.0.10:80/tcp "$web_ip":8080
 	run ip netns exec node$n kn-ctl backend add 10.96.0.10:80/tcp 10.244.2.6:8080
 done
-ip netns exec web socat TCP-LISTEN:8080,reuseaddr,fork SYSTEM:'echo web pod on node1 sees client \$SOCAT_PEERADDR' &
-ip netns exec api socat TCP-LISTEN:8080,reuseaddr,fork SYSTEM:'echo api pod on node2 sees client \$SOCAT_PEERADDR' &
+ip netns exec web socat -t5 TCP-LISTEN:8080,reuseaddr,fork SYSTEM:'echo web pod on node1 sees client \$SOCAT_PEERADDR' &
+servers=$!	# -t5: socat's default 0.5 s wait after the client's EOF loses the reply under TCG
+ip netns exec api socat -t5 TCP-LISTEN:8080,reuseaddr,fork SYSTEM:'echo api pod on node2 sees client \$SOCAT_PEERADDR' &
+servers+=" $!"
 sleep 2
 say "client -> 10.96.0.10:80, six times: kn picks a backend for each connection"
 for i in 1 2 3 4 5 6; do
 	run ip netns exec client socat -T5 - TCP:10.96.0.10:80 </dev/null
 done
-kill %1 %2 2>/dev/null || true
-wait 2>/dev/null || true
+# shellcheck disable=SC2086 # two PIDs
+kill $servers
+wait $servers 2>/dev/null || true
 node1 kn-ctl service list
 node1 kn-ctl conntrack list
 node1 kn-ctl conntrack stats
