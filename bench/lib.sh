@@ -16,6 +16,8 @@
 #                       whose values bench_record drops
 #   scenario_check      after the runs: proves each side's traffic took the
 #                       path it is named after (fails the scenario if not)
+#   scenario_cleanup    (optional) undoes what the scenario did outside its
+#                       namespaces (a module it loaded), after they are gone
 #
 # bench_run_scenario interleaves the sides run by run: for each repetition,
 # for each test, every side once, in turn, so that a side's run and the
@@ -85,7 +87,8 @@ bench_metric() {
 	_tsv "$@" >> "$(_out metrics)"
 }
 
-# bench_meta KEY VALUE: shown under the table.
+# bench_meta KEY VALUE: shown under the table; KEY "note" may be given many
+# times, each its own line.
 bench_meta() { _tsv "$1" "$2" >> "$(_out meta)"; }
 
 # bench_record METRIC SIDE REP VALUE (REP 0, the warm-up, is not kept)
@@ -224,6 +227,7 @@ bench_cleanup() {
 		ip netns del "$ns" 2> /dev/null
 	done
 	BENCH_NETNS=()
+	! declare -F scenario_cleanup > /dev/null || scenario_cleanup
 	[ -z "$BENCH_TMP" ] || rm -rf "$BENCH_TMP"
 }
 

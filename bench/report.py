@@ -15,7 +15,12 @@ metric where higher is better (throughput), peer/kn where lower is better
 (latency).  One ratio per repetition, each kn run against the peer's run
 next to it (bench/lib.sh interleaves them), so that drift in the VM's speed
 cancels; the table gives their median and, as a measure of the noise, their
-range."""
+range.
+
+A scenario run without kn's side (its first side is then not "kn") gets
+each side's medians and no ratio.  Meta rows "note" (any number) are
+printed as a list under the table; a meta "secs" replaces the host's
+KN_BENCH_SECS in the heading (a scenario with its own lengths)."""
 
 import csv
 import os
@@ -45,13 +50,15 @@ def main():
 
     sides = rows(base + ".sides")
     metrics = rows(base + ".metrics")
-    meta = dict(rows(base + ".meta"))
+    meta_rows = rows(base + ".meta")
+    meta = dict(meta_rows)
+    notes = [v for k, v in meta_rows if k == "note"]
     values = {}
     for metric, side, rep, value in rows(base + ".tsv"):
         values.setdefault((metric, side), {})[int(rep)] = float(value)
 
     kn, kn_label = sides[0]
-    peers = sides[1:]
+    peers = sides[1:] if kn == "kn" else []
     reps = {len(v) for v in values.values()}
 
     lines = ["### %s" % meta.get("title", name), ""]
@@ -70,7 +77,7 @@ def main():
             host.get("tree", "?"),
             host.get("date", "?"),
             "/".join(str(r) for r in sorted(reps)) or "0",
-            host.get("secs", "?"),
+            meta.get("secs", host.get("secs", "?")),
             ", ".join([label for _, label in sides] + [label for _, label in sides[::-1]]),
             meta.get("guest_seconds", "?"),
             host.get("wall", "?"),
@@ -108,6 +115,12 @@ def main():
         cells.append(str(n))
         lines.append("| " + " | ".join(cells) + " |")
     lines.append("")
+    for note in notes:
+        lines.append("- " + note)
+    if notes:
+        lines.append("")
+    if kn != "kn":
+        lines.append("No kn side in this run: no ratio.")
     lines.append(
         "Ratios are kn/peer where higher is better and peer/kn where lower is "
         "better: above 1.0, kn is better.  One ratio per repetition, kn's run "

@@ -16,7 +16,8 @@
 #   KN_BENCH_SECS  seconds per measurement (default 5)
 #   KN_BENCH_KIND  kn (default) or bridge: a Linux bridge on the kn side,
 #                  which proves the harness on a module without kn0
-#   KN_BENCH_MEM   the VM's memory in MB (default 2048)
+#   KN_BENCH_MEM   the VM's memory in MB (default 2048; 3072 with the
+#                  services scenario)
 #   KN_BENCH_DIR   keep the VM's output directory (console.log, raw
 #                  results) here (default: a temporary one, removed at the
 #                  end, but for the console of a failed run)
@@ -28,7 +29,11 @@ die() { echo "bench: $*" >&2; exit 2; }
 reps=${KN_BENCH_REPS:-7}
 secs=${KN_BENCH_SECS:-5}
 kind=${KN_BENCH_KIND:-kn}
-mem=${KN_BENCH_MEM:-2048}
+# The services scenario holds up to 50000 services of four data paths, and
+# their rule files, at once.
+mem=2048
+[[ " $* " != *" services "* ]] && [ $# -gt 0 ] || mem=3072
+mem=${KN_BENCH_MEM:-$mem}
 [[ "$reps" =~ ^[1-9][0-9]*$ ]] || die "KN_BENCH_REPS: not a count: $reps"
 [[ "$secs" =~ ^[1-9][0-9]*$ ]] || die "KN_BENCH_SECS: not a number of seconds: $secs"
 case "$kind" in kn | bridge) ;; *) die "KN_BENCH_KIND must be kn or bridge, not '$kind'" ;; esac
@@ -72,6 +77,11 @@ fi
 # Per measurement about 2 s of start-up on top of its length; 3 measurements
 # per side and repetition, 2+ sides, the warm-up, the boot: a generous bound.
 timeout=$((300 + ${#scenarios[@]} * (reps + 1) * 4 * 3 * (secs + 5)))
+# The services scenario programs tens of thousands of services four ways
+# and has its own test lengths (bench/scenarios/services.sh): 40 minutes.
+for s in "${scenarios[@]}"; do
+	[ "$s" != services ] || timeout=$((timeout + 2400))
+done
 start=$SECONDS
 load_before=$(cut -d' ' -f1 /proc/loadavg)
 echo "bench: ${scenarios[*]}: $reps repetitions of ${secs}s per side, kn side: $kind," \
