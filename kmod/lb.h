@@ -33,7 +33,10 @@ void kn_lb_flush(struct kn_net *kn, const struct kn_service_key *svc);
 /*
  * After service @svc, or its backend @be, was unpublished: removes the
  * entries that lead there, including any a packet was adding meanwhile.
- * Under config_lock; may sleep.
+ * Under config_lock; may sleep.  The caller skips it for a service or
+ * backend that never got a connection: the only entry that can then exist
+ * is one a packet added in the instant of the delete, which the client
+ * uses until it closes, as if the delete had come a moment later.
  */
 void kn_lb_forget(struct kn_net *kn, const struct kn_service_key *svc,
 		  const struct kn_backend_config *be);

@@ -164,7 +164,11 @@ int kn_nl_del_service(struct sk_buff *req, struct genl_info *info)
 	mutex_lock(&kn->config_lock);
 	svc = kn_services_unlink(&kn->services, &cfg.key, info->extack);
 	if (!IS_ERR(svc)) {
-		kn_lb_forget(kn, &cfg.key, NULL);
+		struct kn_service_stats stats;
+
+		kn_service_read_stats(svc, &stats);
+		if (stats.connections)
+			kn_lb_forget(kn, &cfg.key, NULL);
 		kn_service_free_rcu(svc);
 	}
 	mutex_unlock(&kn->config_lock);
@@ -189,6 +193,7 @@ static int kn_nl_change_backend(struct genl_info *info, bool add, bool replace)
 	struct kn_service_config scfg;
 	struct kn_backend_config bcfg;
 	struct kn_service *svc;
+	u64 connections;
 	int err;
 
 	err = kn_nl_service(info->attrs, &scfg, true, false, info->extack);
@@ -207,8 +212,8 @@ static int kn_nl_change_backend(struct genl_info *info, bool add, bool replace)
 					     info->extack);
 	} else {
 		err = kn_service_del_backend(&kn->services, svc, bcfg.addr,
-					     bcfg.port, info->extack);
-		if (!err)
+					     bcfg.port, &connections, info->extack);
+		if (!err && connections)
 			kn_lb_forget(kn, &scfg.key, &bcfg);
 	}
 	mutex_unlock(&kn->config_lock);

@@ -449,7 +449,7 @@ out:
 }
 
 int kn_service_del_backend(struct kn_services *services, struct kn_service *svc,
-			   __be32 addr, __be16 port,
+			   __be32 addr, __be16 port, u64 *connections,
 			   struct netlink_ext_ack *extack)
 {
 	const struct kn_backend_set *old = rcu_dereference_protected(svc->backends, true);
@@ -462,6 +462,7 @@ int kn_service_del_backend(struct kn_services *services, struct kn_service *svc,
 		return -ENOENT;
 	}
 	gone = old->backends[i];
+	*connections = atomic64_read(&gone->connections);
 	backends = kvmalloc_array(old->count, sizeof(*backends), GFP_KERNEL);
 	if (!backends)
 		return -ENOMEM;

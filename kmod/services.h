@@ -126,8 +126,9 @@ void kn_service_free_rcu(struct kn_service *svc);
 int kn_service_add_backend(struct kn_services *services, struct kn_service *svc,
 			   const struct kn_backend_config *cfg, bool replace,
 			   struct netlink_ext_ack *extack);
+/* *@connections: how many the backend was given, for the caller's cleanup */
 int kn_service_del_backend(struct kn_services *services, struct kn_service *svc,
-			   __be32 addr, __be16 port,
+			   __be32 addr, __be16 port, u64 *connections,
 			   struct netlink_ext_ack *extack);
 
 /* Packet path, under rcu_read_lock(). */
