@@ -140,6 +140,90 @@ expect_genl() {
 	grep -Eq -- "$re" <<<"$out" || fail "genl $*: '$out' does not match /$re/"
 }
 
+### A cluster: nodes on one underlay LAN (overlay.sh, services.sh)
+#
+# The caller sets nodes=(- NS1 NS2 ...), node N's namespace at index N, and
+# state, a directory under which kn-ctl keeps each node's pod state.  Node
+# N is 192.168.0.N/24 on the underlay (its eth0) and owns 10.244.N.0/24.
+
+underlay_ip() { echo "192.168.0.$1"; }
+
+# cluster_underlay UL: the namespaces UL and every node's; in UL a bridge
+# br0 (192.168.0.254/24) with a veth ulN to node N's eth0, for every node.
+# No IPv6 anywhere: captures see only what a test sends.
+cluster_underlay() {
+	local ul=$1 ns i last=$((${#nodes[@]} - 1))
+	for ns in "$ul" "${nodes[@]:1}"; do
+		netns_add "$ns"
+	done
+	echo "+ ip -n $ul: br0 192.168.0.254/24, ul1..ul$last to the nodes' eth0" >&2
+	{
+		echo "link add br0 type bridge"
+		echo "link set br0 addrgenmode none"
+		echo "addr add 192.168.0.254/24 dev br0"
+		echo "link set br0 up"
+		for ((i = 1; i <= last; i++)); do
+			echo "link add ul$i type veth peer name eth0 netns ${nodes[$i]}"
+			echo "link set ul$i addrgenmode none"
+			echo "link set ul$i master br0 up"
+		done
+	} | ip -n "$ul" -batch -
+}
+
+# eth0_links N: `ip -batch` lines giving node N its underlay address
+eth0_links() {
+	echo "link set eth0 addrgenmode none"
+	echo "addr add $(underlay_ip "$1")/24 dev eth0"
+	echo "link set eth0 up"
+}
+
+# kn_node_links N: node N's eth0 and its kn0, 10.244.N.1/24, up
+kn_node_links() {
+	echo "+ ip -n ${nodes[$1]}: eth0 $(underlay_ip "$1")/24, kn0 10.244.$1.1/24" >&2
+	{
+		eth0_links "$1"
+		echo "link add kn0 type kn"
+		echo "link set kn0 addrgenmode none"
+		echo "addr add 10.244.$1.1/24 dev kn0"
+		echo "link set kn0 up"
+	} | ip -n "${nodes[$1]}" -batch -
+}
+
+# kn_node_script N PEER...: the lines, for `on N`, that make kn node N
+# forward (IPv6 off), give kn0 its overlay (local: N's underlay address) and
+# add every PEER as a node: a node number M, 10.244.M.0/24 via M's underlay
+# address, followed by " mac MAC" for a VTEP that wants its own MAC.
+kn_node_script() {
+	local i=$1 peer m
+	shift
+	echo "sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.disable_ipv6=1"
+	echo "kn-ctl overlay set dev kn0 local $(underlay_ip "$i")"
+	for peer in "$@"; do
+		m=${peer%% *}
+		echo "kn-ctl node add 10.244.$m.0/24 via $(underlay_ip "$m") dev kn0${peer#"$m"}"
+	done
+}
+
+# on N SCRIPT: SCRIPT run by bash in node N's namespace, through nsenter (as
+# kn-ctl's pod add wants it), with kn-ctl's state for that node in $STATE
+# and "kn-ctl" being $KN_CTL
+on() {
+	local n=$1
+	shift
+	echo "+ on ${nodes[$n]}:" >&2
+	sed 's/^/    /' <<< "$1" >&2
+	# shellcheck disable=SC2016 # for that bash to expand
+	KN_CTL=$KN_CTL STATE=$state/n$n nsenter --net="/run/netns/${nodes[$n]}" \
+		bash -euo pipefail -c 'kn-ctl() { "$KN_CTL" "$@"; }'$'\n'"$1" ||
+		fail "a command of that script failed in ${nodes[$n]}"
+}
+# k N ARGS...: kn-ctl in node N
+k() {
+	local n=$1
+	shift
+	pp nsenter --net="/run/netns/${nodes[$n]}" "$KN_CTL" --state-dir "$state/n$n" "$@"
+}
+
 ### Services
 
 # be32 A.B.C.D: the address as genl.py's be32 value (0x0a60000b)

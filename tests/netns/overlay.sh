@@ -62,44 +62,20 @@ kinds=(- "$OVERLAY_KIND" "$OVERLAY_KIND" "$OVERLAY_KIND" flannel)
 big=ovl-b1                                 # node 1's pod with MTU 1500
 port=8472
 kn_tmp_init
-state=$tmp/state
+state=$tmp/state # kn-ctl's, for lib.sh's on and k
 streams=()
 
 pod_ip() { echo "10.244.$1.2"; }
-underlay_ip() { echo "192.168.0.$1"; }
 # the bridge of node N: kn0, or cni0 on a flannel node
 bridge_of() { if [ "${kinds[$1]}" = kn ]; then echo kn0; else echo cni0; fi; }
 
 overlay_cleanup() {
-	local ns
 	set +e
 	kill "${streams[@]}" 2> /dev/null
-	for ns in /run/netns/ovl-*; do
-		[ -e "$ns" ] && ip netns del "$(basename "$ns")"
-	done
+	netns_del_prefix ovl-
 	cleanup
 }
 trap overlay_cleanup EXIT
-
-# on N SCRIPT: SCRIPT run by bash in node N's namespace, through nsenter (as
-# kn-ctl's pod add wants it), with kn-ctl's state for that node in $STATE
-# and "kn-ctl" being $KN_CTL
-on() {
-	local n=$1
-	shift
-	echo "+ on ${nodes[$n]}:" >&2
-	sed 's/^/    /' <<< "$1" >&2
-	# shellcheck disable=SC2016 # for that bash to expand
-	KN_CTL=$KN_CTL STATE=$state/n$n nsenter --net="/run/netns/${nodes[$n]}" \
-		bash -euo pipefail -c 'kn-ctl() { "$KN_CTL" "$@"; }'$'\n'"$1" ||
-		fail "a command of that script failed in ${nodes[$n]}"
-}
-# k N ARGS...: kn-ctl in node N
-k() {
-	local n=$1
-	shift
-	pp nsenter --net="/run/netns/${nodes[$n]}" "$KN_CTL" --state-dir "$state/n$n" "$@"
-}
 
 # lnk NS DEV: `ip -j -s link show DEV` into $LNK, for jstr/jstat
 lnk() { LNK=$(ip -n "$1" -j -s link show "$2"); }
@@ -131,9 +107,7 @@ ping_fails() {
 ### the topology
 
 # Leftovers of an earlier run that was killed.
-for ns in /run/netns/ovl-*; do
-	[ -e "$ns" ] && ip netns del "$(basename "$ns")"
-done
+netns_del_prefix ovl-
 if [ "$OVERLAY_KIND" = kn ]; then
 	for t in overlay node; do
 		if "$KN_CTL" "$t" 2>&1 | grep -q "unknown object"; then
@@ -143,50 +117,29 @@ if [ "$OVERLAY_KIND" = kn ]; then
 	done
 	kn_load
 fi
-for ns in "$ul" "${nodes[@]:1}"; do
-	netns_add "$ns"
-done
-
 # The underlay: one LAN, a Linux bridge in ovl-ul with a veth to each node.
-# No IPv6 anywhere: the captures see only what the test sends.
-echo "+ ip -n $ul: br0 192.168.0.254/24, ul1..ul4 to the nodes' eth0" >&2
-{
-	echo "link add br0 type bridge"
-	echo "link set br0 addrgenmode none"
-	echo "addr add 192.168.0.254/24 dev br0"
-	echo "link set br0 up"
-	for i in 1 2 3 4; do
-		echo "link add ul$i type veth peer name eth0 netns ${nodes[$i]}"
-		echo "link set ul$i addrgenmode none"
-		echo "link set ul$i master br0 up"
-	done
-} | ip -n "$ul" -batch -
+cluster_underlay "$ul"
 
 # node_links N: node N's devices; a kn node's overlay comes later, with
 # kn-ctl, a flannel node's vxlan device here.
 node_links() {
 	local i=$1
-	echo "+ ip -n ${nodes[$i]}: eth0 $(underlay_ip "$i")/24, $(bridge_of "$i") 10.244.$i.1/24" >&2
+	if [ "${kinds[$i]}" = kn ]; then
+		kn_node_links "$i"
+		return
+	fi
+	echo "+ ip -n ${nodes[$i]}: eth0 $(underlay_ip "$i")/24, cni0 10.244.$i.1/24" >&2
 	{
-		echo "link set eth0 addrgenmode none"
-		echo "addr add $(underlay_ip "$i")/24 dev eth0"
-		echo "link set eth0 up"
-		if [ "${kinds[$i]}" = kn ]; then
-			echo "link add kn0 type kn"
-			echo "link set kn0 addrgenmode none"
-			echo "addr add 10.244.$i.1/24 dev kn0"
-			echo "link set kn0 up"
-		else
-			echo "link add flannel.1 type vxlan id 1 dstport $port nolearning" \
-				"local $(underlay_ip "$i") dev eth0"
-			echo "link set flannel.1 addrgenmode none"
-			echo "addr add 10.244.$i.0/32 dev flannel.1"
-			echo "link set flannel.1 up"
-			echo "link add cni0 type bridge"
-			echo "link set cni0 addrgenmode none"
-			echo "addr add 10.244.$i.1/24 dev cni0"
-			echo "link set cni0 up"
-		fi
+		eth0_links "$i"
+		echo "link add flannel.1 type vxlan id 1 dstport $port nolearning" \
+			"local $(underlay_ip "$i") dev eth0"
+		echo "link set flannel.1 addrgenmode none"
+		echo "addr add 10.244.$i.0/32 dev flannel.1"
+		echo "link set flannel.1 up"
+		echo "link add cni0 type bridge"
+		echo "link set cni0 addrgenmode none"
+		echo "addr add 10.244.$i.1/24 dev cni0"
+		echo "link set cni0 up"
 	} | ip -n "${nodes[$i]}" -batch -
 }
 for i in 1 2 3 4; do
@@ -215,17 +168,20 @@ done
 
 # node_setup N: forwarding, the overlay and node N's peers, its pods.
 node_setup() {
-	local i=$1 j script
-	script="sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.disable_ipv6=1"$'\n'
+	local i=$1 j script peers=()
 	if [ "${kinds[$i]}" = kn ]; then
-		script+="kn-ctl overlay set dev kn0 local $(underlay_ip "$i")"$'\n'
 		for j in 1 2 3 4; do
-			[ "$j" != "$i" ] || continue
-			script+="kn-ctl node add 10.244.$j.0/24 via $(underlay_ip "$j") dev kn0"
-			[ "${kinds[$j]}" = kn ] || script+=" mac ${vtep_mac[$j]}"
-			script+=$'\n'
+			if [ "$j" = "$i" ]; then
+				continue
+			elif [ "${kinds[$j]}" = kn ]; then
+				peers+=("$j")
+			else
+				peers+=("$j mac ${vtep_mac[$j]}")
+			fi
 		done
+		script=$(kn_node_script "$i" "${peers[@]}")$'\n'
 	else
+		script="sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.disable_ipv6=1"$'\n'
 		# flannel's way: a route and a neighbour per peer on flannel.1,
 		# and where that neighbour's MAC lives on the underlay
 		for j in 1 2 3 4; do
