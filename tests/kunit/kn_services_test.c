@@ -437,6 +437,560 @@ static struct kunit_suite kn_pick_suite = {
 };
 
 /* ------------------------------------------------------------------ */
+/* kn_conntrack                                                        */
+/* ------------------------------------------------------------------ */
+
+#define CT_TIMEOUT	(120 * HZ)
+#define CT_MAX		1024
+
+static int kn_ct_test_init(struct kunit *test)
+{
+	struct kn_ct_table *t = kn_ct_create(CT_MAX);
+
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	/* the table's own GC would race the test's kn_ct_gc_buckets() calls */
+	cancel_delayed_work_sync(&t->gc);
+	test->priv = t;
+	return 0;
+}
+
+static void kn_ct_test_exit(struct kunit *test)
+{
+	kn_ct_destroy(test->priv);
+	/* its entries are freed by RCU callbacks */
+	rcu_barrier();
+}
+
+static void kn_ct_suite_exit(struct kunit_suite *suite)
+{
+	rcu_barrier();
+}
+
+/* Client i: 10.244.1.x:(10000 + i) to the VIP 10.96.0.10:80, TCP. */
+static struct kn_ct_tuple orig_tuple(u32 i)
+{
+	return (struct kn_ct_tuple){
+		.src = htonl(0x0af40100 | (i % 200 + 2)), .dst = ip("10.96.0.10"),
+		.sport = htons(10000 + i), .dport = htons(80),
+		.proto = IPPROTO_TCP, .kind = KN_CT_KIND_CONN,
+	};
+}
+
+/* Its reply: from the backend 10.244.2.5:8080. */
+static struct kn_ct_tuple reply_tuple(u32 i)
+{
+	struct kn_ct_tuple o = orig_tuple(i);
+
+	return (struct kn_ct_tuple){
+		.src = ip("10.244.2.5"), .dst = o.src,
+		.sport = htons(8080), .dport = o.sport,
+		.proto = IPPROTO_TCP, .kind = KN_CT_KIND_CONN,
+	};
+}
+
+static struct kn_conn *new_conn(struct kunit *test, const struct kn_ct_tuple *o,
+				const struct kn_ct_tuple *r, u32 status)
+{
+	struct kn_conn *c = kn_ct_alloc();
+
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	c->node[0].tuple = *o;
+	c->node[1].tuple = *r;
+	c->status = status;
+	return c;
+}
+
+static struct kn_conn *insert_max(struct kunit *test, struct kn_conn *c, u32 max)
+{
+	struct kn_conn *got;
+
+	rcu_read_lock();
+	got = kn_ct_insert(test->priv, c, CT_TIMEOUT, max);
+	rcu_read_unlock();
+	return got;
+}
+
+/* Connection i, SYN_SENT (or with @status), inserted. */
+static struct kn_conn *insert_n(struct kunit *test, u32 i, u32 status, u32 max)
+{
+	struct kn_ct_tuple o = orig_tuple(i), r = reply_tuple(i);
+
+	return insert_max(test, new_conn(test, &o, &r, status), max);
+}
+
+static struct kn_conn *lookup(struct kunit *test, const struct kn_ct_tuple *tp, int *dir)
+{
+	struct kn_conn *c;
+	int d = -1;
+
+	rcu_read_lock();
+	c = kn_ct_lookup(test->priv, tp, &d);
+	rcu_read_unlock();
+	if (dir)
+		*dir = d;
+	return c;
+}
+
+static u64 stat(struct kunit *test, enum kn_ct_counter which)
+{
+	struct kn_ct_stats s;
+
+	kn_ct_read_stats(test->priv, &s);
+	return s.c[which];
+}
+
+static int ct_count(struct kunit *test)
+{
+	return atomic_read(&((struct kn_ct_table *)test->priv)->count);
+}
+
+#define SYN_SENT	kn_conn_status(KN_CT_STATE_SYN_SENT, 0)
+#define ESTABLISHED	kn_conn_status(KN_CT_STATE_ESTABLISHED, KN_CT_F_REPLIED)
+
+static void kn_ct_insert_lookup_test(struct kunit *test)
+{
+	struct kn_ct_tuple o = orig_tuple(1), r = reply_tuple(1), x;
+	struct kn_conn *c = new_conn(test, &o, &r, SYN_SENT);
+	unsigned long before = jiffies;
+	int dir;
+
+	KUNIT_ASSERT_PTR_EQ(test, insert_max(test, c, CT_MAX), c);
+	KUNIT_EXPECT_EQ(test, c->node[0].tuple.dir, KN_CT_DIR_ORIG);
+	KUNIT_EXPECT_EQ(test, c->node[1].tuple.dir, KN_CT_DIR_REPLY);
+	KUNIT_EXPECT_EQ(test, c->status, SYN_SENT);
+	/* expires CT_TIMEOUT after the insert */
+	KUNIT_EXPECT_GE(test, (s32)(c->expires - (u32)before), (s32)CT_TIMEOUT);
+	KUNIT_EXPECT_LE(test, (s32)(c->expires - (u32)jiffies), (s32)CT_TIMEOUT);
+
+	KUNIT_EXPECT_PTR_EQ(test, lookup(test, &o, &dir), c);
+	KUNIT_EXPECT_EQ(test, dir, KN_CT_DIR_ORIG);
+	KUNIT_EXPECT_PTR_EQ(test, lookup(test, &r, &dir), c);
+	KUNIT_EXPECT_EQ(test, dir, KN_CT_DIR_REPLY);
+	/* the dir byte of the key is not compared */
+	x = r;
+	x.dir = KN_CT_DIR_ORIG;
+	KUNIT_EXPECT_PTR_EQ(test, lookup(test, &x, &dir), c);
+	KUNIT_EXPECT_EQ(test, dir, KN_CT_DIR_REPLY);
+
+	/* every other field is */
+	x = o;
+	x.sport = htons(10002);
+	KUNIT_EXPECT_NULL(test, lookup(test, &x, NULL));
+	x = o;
+	x.dport = htons(81);
+	KUNIT_EXPECT_NULL(test, lookup(test, &x, NULL));
+	x = o;
+	x.src = ip("10.244.1.99");
+	KUNIT_EXPECT_NULL(test, lookup(test, &x, NULL));
+	x = o;
+	x.dst = ip("10.96.0.11");
+	KUNIT_EXPECT_NULL(test, lookup(test, &x, NULL));
+	x = o;
+	x.proto = IPPROTO_UDP;
+	KUNIT_EXPECT_NULL(test, lookup(test, &x, NULL));
+	x = o;
+	x.kind = KN_CT_KIND_AFFINITY;
+	KUNIT_EXPECT_NULL(test, lookup(test, &x, NULL));
+	/* the reply tuple turned around is not the original */
+	x = (struct kn_ct_tuple){ .src = r.dst, .dst = r.src, .sport = r.dport,
+				  .dport = r.sport, .proto = IPPROTO_TCP };
+	KUNIT_EXPECT_NULL(test, lookup(test, &x, NULL));
+
+	KUNIT_EXPECT_EQ(test, ct_count(test), 1);
+	KUNIT_EXPECT_EQ(test, stat(test, KN_CT_INSERTS), 1ULL);
+	KUNIT_EXPECT_EQ(test, stat(test, KN_CT_CLASHES), 0ULL);
+}
+
+/* Two packets of one new connection on two CPUs: the second gets the first's entry. */
+static void kn_ct_clash_test(struct kunit *test)
+{
+	struct kn_ct_tuple o = orig_tuple(1), r = reply_tuple(1), r2 = reply_tuple(1);
+	struct kn_conn *c1 = new_conn(test, &o, &r, SYN_SENT), *c2;
+	int dir;
+
+	KUNIT_ASSERT_PTR_EQ(test, insert_max(test, c1, CT_MAX), c1);
+	/* the other CPU picked another backend */
+	r2.src = ip("10.244.3.7");
+	c2 = new_conn(test, &o, &r2, SYN_SENT);
+	KUNIT_EXPECT_PTR_EQ(test, insert_max(test, c2, CT_MAX), c1);	/* c2 is freed */
+	KUNIT_EXPECT_EQ(test, stat(test, KN_CT_CLASHES), 1ULL);
+	KUNIT_EXPECT_EQ(test, stat(test, KN_CT_INSERTS), 1ULL);
+	KUNIT_EXPECT_EQ(test, ct_count(test), 1);
+	KUNIT_EXPECT_PTR_EQ(test, lookup(test, &o, &dir), c1);
+	KUNIT_EXPECT_EQ(test, dir, KN_CT_DIR_ORIG);
+	KUNIT_EXPECT_PTR_EQ(test, lookup(test, &r, &dir), c1);
+	KUNIT_EXPECT_NULL(test, lookup(test, &r2, NULL));
+}
+
+/* Another connection whose reply tuple is taken is refused. */
+static void kn_ct_reply_taken_test(struct kunit *test)
+{
+	struct kn_ct_tuple o = orig_tuple(1), r = reply_tuple(1), o2 = orig_tuple(1);
+	struct kn_conn *c1 = new_conn(test, &o, &r, SYN_SENT), *got;
+
+	KUNIT_ASSERT_PTR_EQ(test, insert_max(test, c1, CT_MAX), c1);
+	o2.dst = ip("10.96.0.11");	/* another VIP, same backend, same client port */
+	got = insert_max(test, new_conn(test, &o2, &r, SYN_SENT), CT_MAX);
+	KUNIT_EXPECT_TRUE(test, IS_ERR(got));
+	KUNIT_EXPECT_EQ(test, PTR_ERR(got), -EEXIST);
+	KUNIT_EXPECT_EQ(test, ct_count(test), 1);
+	KUNIT_EXPECT_EQ(test, stat(test, KN_CT_INSERTS), 1ULL);
+	KUNIT_EXPECT_NULL(test, lookup(test, &o2, NULL));
+	KUNIT_EXPECT_PTR_EQ(test, lookup(test, &r, NULL), c1);
+}
+
+static void kn_ct_expiry_test(struct kunit *test)
+{
+	struct kn_ct_table *t = test->priv;
+	struct kn_ct_tuple o = orig_tuple(1), r = reply_tuple(1);
+	struct kn_ct_tuple o2 = orig_tuple(2), r2 = reply_tuple(2);
+	struct kn_conn *c = new_conn(test, &o, &r, SYN_SENT), *live;
+
+	KUNIT_ASSERT_PTR_EQ(test, insert_max(test, c, CT_MAX), c);
+	live = insert_n(test, 2, SYN_SENT, CT_MAX);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(live));
+	WRITE_ONCE(c->expires, (u32)jiffies - 1);
+
+	KUNIT_EXPECT_NULL(test, lookup(test, &o, NULL));
+	KUNIT_EXPECT_NULL(test, lookup(test, &r, NULL));
+	KUNIT_EXPECT_PTR_EQ(test, lookup(test, &o2, NULL), live);
+	KUNIT_EXPECT_EQ(test, ct_count(test), 2);	/* not gone yet */
+
+	kn_ct_gc_buckets(t, t->mask + 1);
+	KUNIT_EXPECT_EQ(test, ct_count(test), 1);
+	KUNIT_EXPECT_EQ(test, stat(test, KN_CT_EXPIRED), 1ULL);
+	KUNIT_EXPECT_PTR_EQ(test, lookup(test, &o2, NULL), live);
+	KUNIT_EXPECT_PTR_EQ(test, lookup(test, &r2, NULL), live);
+
+	/* another round finds nothing more to do */
+	kn_ct_gc_buckets(t, t->mask + 1);
+	KUNIT_EXPECT_EQ(test, ct_count(test), 1);
+	KUNIT_EXPECT_EQ(test, stat(test, KN_CT_EXPIRED), 1ULL);
+}
+
+/* An expired entry does not hold its tuples: a new one takes them. */
+static void kn_ct_expired_tuple_reuse_test(struct kunit *test)
+{
+	struct kn_ct_table *t = test->priv;
+	struct kn_ct_tuple o = orig_tuple(1), r = reply_tuple(1);
+	struct kn_conn *old = new_conn(test, &o, &r, SYN_SENT), *c;
+	int dir;
+
+	KUNIT_ASSERT_PTR_EQ(test, insert_max(test, old, CT_MAX), old);
+	WRITE_ONCE(old->expires, (u32)jiffies - 1);
+	c = new_conn(test, &o, &r, SYN_SENT);
+	KUNIT_EXPECT_PTR_EQ(test, insert_max(test, c, CT_MAX), c);
+	KUNIT_EXPECT_EQ(test, stat(test, KN_CT_CLASHES), 0ULL);
+	KUNIT_EXPECT_PTR_EQ(test, lookup(test, &o, &dir), c);
+	KUNIT_EXPECT_PTR_EQ(test, lookup(test, &r, &dir), c);
+	KUNIT_EXPECT_EQ(test, dir, KN_CT_DIR_REPLY);
+
+	kn_ct_gc_buckets(t, t->mask + 1);
+	KUNIT_EXPECT_EQ(test, stat(test, KN_CT_EXPIRED), 1ULL);
+	KUNIT_EXPECT_EQ(test, ct_count(test), 1);
+	KUNIT_EXPECT_PTR_EQ(test, lookup(test, &o, NULL), c);
+	KUNIT_EXPECT_PTR_EQ(test, lookup(test, &r, NULL), c);
+}
+
+/* A full table of replied entries refuses a new one. */
+static void kn_ct_limit_test(struct kunit *test)
+{
+	struct kn_conn *c[8], *got;
+	struct kn_ct_tuple o;
+	u32 i;
+
+	for (i = 0; i < 8; i++) {
+		c[i] = insert_n(test, i, ESTABLISHED, 8);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(c[i]));
+	}
+	KUNIT_EXPECT_EQ(test, ct_count(test), 8);
+	got = insert_n(test, 8, SYN_SENT, 8);
+	KUNIT_EXPECT_TRUE(test, IS_ERR(got));
+	KUNIT_EXPECT_EQ(test, PTR_ERR(got), -ENOSPC);
+	/* a replied one is refused just the same */
+	got = insert_n(test, 9, ESTABLISHED, 8);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(got), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, stat(test, KN_CT_DROP_FULL), 2ULL);
+	KUNIT_EXPECT_EQ(test, stat(test, KN_CT_EARLY_DROPS), 0ULL);
+	KUNIT_EXPECT_EQ(test, stat(test, KN_CT_INSERTS), 8ULL);
+	KUNIT_EXPECT_EQ(test, ct_count(test), 8);
+	o = orig_tuple(8);
+	KUNIT_EXPECT_NULL(test, lookup(test, &o, NULL));
+	for (i = 0; i < 8; i++) {
+		o = orig_tuple(i);
+		KUNIT_EXPECT_PTR_EQ(test, lookup(test, &o, NULL), c[i]);
+	}
+	/* a higher limit lets it in */
+	got = insert_n(test, 8, SYN_SENT, 9);
+	KUNIT_EXPECT_FALSE(test, IS_ERR(got));
+	KUNIT_EXPECT_EQ(test, ct_count(test), 9);
+}
+
+/*
+ * A flood of new connections into a full table evicts only its own kind
+ * (unreplied), never the replied ones.  Whether a given insert finds an
+ * unreplied entry within its 8 neighbouring buckets depends on the hash;
+ * with 8 unreplied entries (16 hash nodes) in 1024 buckets each of the 192
+ * inserts past the limit finds one with probability ~0.12, so that none
+ * at all does is ~3e-11 likely.
+ */
+static void kn_ct_flood_test(struct kunit *test)
+{
+	struct kn_conn *replied[8], *got;
+	u32 i, found = 0, max_count = 0;
+	struct kn_ct_tuple o, r;
+	int dir;
+
+	for (i = 0; i < 8; i++) {
+		replied[i] = insert_n(test, 1000 + i, ESTABLISHED, 16);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(replied[i]));
+	}
+	for (i = 0; i < 200; i++) {
+		got = insert_n(test, i, SYN_SENT, 16);
+		if (IS_ERR(got))
+			KUNIT_EXPECT_EQ(test, PTR_ERR(got), -ENOSPC);
+		max_count = max_t(u32, max_count, ct_count(test));
+	}
+	KUNIT_EXPECT_LE(test, max_count, 16U);
+	KUNIT_EXPECT_EQ(test, ct_count(test), 16);
+
+	for (i = 0; i < 8; i++) {
+		o = orig_tuple(1000 + i);
+		r = reply_tuple(1000 + i);
+		KUNIT_EXPECT_PTR_EQ(test, lookup(test, &o, &dir), replied[i]);
+		KUNIT_EXPECT_EQ(test, dir, KN_CT_DIR_ORIG);
+		KUNIT_EXPECT_PTR_EQ(test, lookup(test, &r, &dir), replied[i]);
+		KUNIT_EXPECT_EQ(test, dir, KN_CT_DIR_REPLY);
+		KUNIT_EXPECT_EQ(test, READ_ONCE(replied[i]->status), ESTABLISHED);
+	}
+	for (i = 0; i < 200; i++) {
+		o = orig_tuple(i);
+		r = reply_tuple(i);
+		got = lookup(test, &o, NULL);
+		KUNIT_EXPECT_PTR_EQ(test, lookup(test, &r, NULL), got);
+		found += !!got;
+	}
+	KUNIT_EXPECT_EQ(test, found, 8U);
+
+	/* the books balance: every attempt inserted or dropped, every
+	 * insert past the limit paid for by one early drop
+	 */
+	KUNIT_EXPECT_EQ(test, stat(test, KN_CT_INSERTS) + stat(test, KN_CT_DROP_FULL), 208ULL);
+	KUNIT_EXPECT_EQ(test, stat(test, KN_CT_INSERTS) - stat(test, KN_CT_EARLY_DROPS), 16ULL);
+	KUNIT_EXPECT_GT(test, stat(test, KN_CT_EARLY_DROPS), 0ULL);
+	KUNIT_EXPECT_GT(test, stat(test, KN_CT_DROP_FULL), 0ULL);
+	KUNIT_EXPECT_EQ(test, stat(test, KN_CT_EXPIRED), 0ULL);
+}
+
+static bool match_dport(const struct kn_conn *c, const void *arg)
+{
+	return c->node[0].tuple.dport == *(const __be16 *)arg;
+}
+
+static void kn_ct_remove_matching_test(struct kunit *test)
+{
+	static const __be16 https = htons(443);
+	struct kn_conn *c[20];
+	struct kn_ct_tuple o, r;
+	u32 i;
+
+	for (i = 0; i < 20; i++) {
+		o = orig_tuple(i);
+		r = reply_tuple(i);
+		if (i % 2)
+			o.dport = https;
+		c[i] = insert_max(test, new_conn(test, &o, &r, SYN_SENT), CT_MAX);
+		KUNIT_ASSERT_PTR_NE(test, c[i], (struct kn_conn *)NULL);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(c[i]));
+	}
+	kn_ct_remove_matching(test->priv, match_dport, &https);
+	KUNIT_EXPECT_EQ(test, ct_count(test), 10);
+	KUNIT_EXPECT_EQ(test, stat(test, KN_CT_REMOVED), 10ULL);
+	for (i = 0; i < 20; i++) {
+		o = orig_tuple(i);
+		r = reply_tuple(i);
+		if (i % 2)
+			o.dport = https;
+		KUNIT_EXPECT_PTR_EQ(test, lookup(test, &o, NULL), i % 2 ? NULL : c[i]);
+		KUNIT_EXPECT_PTR_EQ(test, lookup(test, &r, NULL), i % 2 ? NULL : c[i]);
+	}
+
+	kn_ct_remove_matching(test->priv, NULL, NULL);
+	KUNIT_EXPECT_EQ(test, ct_count(test), 0);
+	KUNIT_EXPECT_EQ(test, stat(test, KN_CT_REMOVED), 20ULL);
+	o = orig_tuple(0);
+	KUNIT_EXPECT_NULL(test, lookup(test, &o, NULL));
+}
+
+/* kn_ct_remove() of an entry already unlinked does nothing. */
+static void kn_ct_remove_twice_test(struct kunit *test)
+{
+	struct kn_conn *c = insert_n(test, 1, SYN_SENT, CT_MAX);
+	struct kn_ct_tuple o = orig_tuple(1);
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR(c));
+	rcu_read_lock();	/* @c may be freed after a grace period */
+	kn_ct_remove(test->priv, c, KN_CT_REMOVED);
+	kn_ct_remove(test->priv, c, KN_CT_REMOVED);
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, stat(test, KN_CT_REMOVED), 1ULL);
+	KUNIT_EXPECT_EQ(test, ct_count(test), 0);
+	KUNIT_EXPECT_NULL(test, lookup(test, &o, NULL));
+}
+
+/* A client's affinity to a backend, as kn_lb_pick() makes it. */
+static struct kn_conn *affinity(struct kunit *test, const char *client,
+				const char *vip, const char *backend)
+{
+	struct kn_ct_tuple key = {
+		.src = ip(client), .dst = ip(vip), .dport = htons(80),
+		.proto = IPPROTO_TCP, .kind = KN_CT_KIND_AFFINITY,
+	};
+	struct kn_ct_tuple be = {
+		.src = ip(backend), .sport = htons(8080), .dst = ip(client),
+		.proto = IPPROTO_TCP, .kind = KN_CT_KIND_AFFINITY,
+	};
+
+	return new_conn(test, &key, &be,
+			kn_conn_status(KN_CT_STATE_AFFINITY, KN_CT_F_AFFINITY));
+}
+
+static void kn_ct_affinity_test(struct kunit *test)
+{
+	struct kn_conn *a = affinity(test, "10.244.1.2", "10.96.0.10", "10.244.2.5");
+	struct kn_conn *b, *conn, *got;
+	struct kn_ct_tuple key, be, x;
+	int dir;
+
+	key = a->node[0].tuple;
+	be = a->node[1].tuple;
+	KUNIT_ASSERT_PTR_EQ(test, insert_max(test, a, CT_MAX), a);
+	KUNIT_EXPECT_PTR_EQ(test, lookup(test, &key, &dir), a);
+	KUNIT_EXPECT_EQ(test, dir, KN_CT_DIR_ORIG);
+	KUNIT_EXPECT_NULL(test, lookup(test, &be, NULL));	/* not hashed */
+	x = be;
+	x.kind = KN_CT_KIND_CONN;
+	KUNIT_EXPECT_NULL(test, lookup(test, &x, NULL));
+	x = key;
+	x.kind = KN_CT_KIND_CONN;
+	KUNIT_EXPECT_NULL(test, lookup(test, &x, NULL));
+	KUNIT_EXPECT_EQ(test, ct_count(test), 1);
+
+	/* the same client through another VIP to the same backend: the
+	 * unhashed side is the same, and that is no clash
+	 */
+	b = affinity(test, "10.244.1.2", "10.96.0.11", "10.244.2.5");
+	KUNIT_EXPECT_PTR_EQ(test, insert_max(test, b, CT_MAX), b);
+	KUNIT_EXPECT_EQ(test, ct_count(test), 2);
+
+	/* a second affinity for the same client and VIP is a clash */
+	got = insert_max(test, affinity(test, "10.244.1.2", "10.96.0.10", "10.244.3.3"),
+			 CT_MAX);
+	KUNIT_EXPECT_PTR_EQ(test, got, a);
+	KUNIT_EXPECT_EQ(test, stat(test, KN_CT_CLASHES), 1ULL);
+
+	/* a connection whose tuples have the affinity's fields is another entry */
+	conn = new_conn(test, &x, &x, SYN_SENT);
+	conn->node[1].tuple.src = be.src;
+	conn->node[1].tuple.dst = key.src;
+	KUNIT_EXPECT_PTR_EQ(test, insert_max(test, conn, CT_MAX), conn);
+	KUNIT_EXPECT_PTR_EQ(test, lookup(test, &key, NULL), a);
+	KUNIT_EXPECT_PTR_EQ(test, lookup(test, &x, NULL), conn);
+
+	rcu_read_lock();
+	kn_ct_remove(test->priv, a, KN_CT_REMOVED);
+	rcu_read_unlock();
+	KUNIT_EXPECT_NULL(test, lookup(test, &key, NULL));
+	KUNIT_EXPECT_PTR_EQ(test, lookup(test, &x, NULL), conn);
+	KUNIT_EXPECT_EQ(test, ct_count(test), 2);
+	KUNIT_EXPECT_EQ(test, stat(test, KN_CT_REMOVED), 1ULL);
+}
+
+/* Affinity entries are never early-dropped, though nothing replies to them. */
+static void kn_ct_affinity_not_evicted_test(struct kunit *test)
+{
+	struct kn_ct_table *t = test->priv;
+	struct kn_conn *a[8], *got;
+	struct kn_ct_tuple key;
+	char client[16];
+	u32 i;
+
+	for (i = 0; i < 8; i++) {
+		snprintf(client, sizeof(client), "10.244.1.%u", i + 2);
+		a[i] = insert_max(test, affinity(test, client, "10.96.0.10", "10.244.2.5"), 8);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(a[i]));
+	}
+	got = insert_n(test, 1, SYN_SENT, 8);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(got), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, stat(test, KN_CT_EARLY_DROPS), 0ULL);
+	KUNIT_EXPECT_EQ(test, stat(test, KN_CT_DROP_FULL), 1ULL);
+	for (i = 0; i < 8; i++) {
+		key = a[i]->node[0].tuple;
+		KUNIT_EXPECT_PTR_EQ(test, lookup(test, &key, NULL), a[i]);
+	}
+	/* expired, they go like any other */
+	for (i = 0; i < 8; i++)
+		WRITE_ONCE(a[i]->expires, (u32)jiffies - 1);
+	kn_ct_gc_buckets(t, t->mask + 1);
+	KUNIT_EXPECT_EQ(test, ct_count(test), 0);
+	KUNIT_EXPECT_EQ(test, stat(test, KN_CT_EXPIRED), 8ULL);
+}
+
+/* Many entries: each found both ways, none taken by a GC round. */
+static void kn_ct_many_test(struct kunit *test)
+{
+	struct kn_ct_table *t = test->priv;
+	struct kn_ct_tuple o, r;
+	struct kn_conn *c;
+	u32 i;
+
+	for (i = 0; i < 3000; i++) {
+		c = insert_n(test, i, i % 3 ? SYN_SENT : ESTABLISHED, 4096);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(c));
+	}
+	kn_ct_gc_buckets(t, t->mask + 1);
+	KUNIT_EXPECT_EQ(test, ct_count(test), 3000);
+	KUNIT_EXPECT_EQ(test, stat(test, KN_CT_INSERTS), 3000ULL);
+	for (i = 0; i < 3000; i++) {
+		int d1 = -1, d2 = -1;
+
+		o = orig_tuple(i);
+		r = reply_tuple(i);
+		c = lookup(test, &o, &d1);
+		KUNIT_EXPECT_NOT_NULL(test, c);
+		KUNIT_EXPECT_PTR_EQ(test, lookup(test, &r, &d2), c);
+		KUNIT_EXPECT_EQ(test, d1, KN_CT_DIR_ORIG);
+		KUNIT_EXPECT_EQ(test, d2, KN_CT_DIR_REPLY);
+		if (c)
+			KUNIT_EXPECT_EQ(test, c->node[0].tuple.sport, o.sport);
+	}
+}
+
+static struct kunit_case kn_ct_cases[] = {
+	KUNIT_CASE(kn_ct_insert_lookup_test),
+	KUNIT_CASE(kn_ct_clash_test),
+	KUNIT_CASE(kn_ct_reply_taken_test),
+	KUNIT_CASE(kn_ct_expiry_test),
+	KUNIT_CASE(kn_ct_expired_tuple_reuse_test),
+	KUNIT_CASE(kn_ct_limit_test),
+	KUNIT_CASE(kn_ct_flood_test),
+	KUNIT_CASE(kn_ct_remove_matching_test),
+	KUNIT_CASE(kn_ct_remove_twice_test),
+	KUNIT_CASE(kn_ct_affinity_test),
+	KUNIT_CASE(kn_ct_affinity_not_evicted_test),
+	KUNIT_CASE(kn_ct_many_test),
+	{}
+};
+
+static struct kunit_suite kn_ct_suite = {
+	.name = "kn_conntrack",
+	.init = kn_ct_test_init,
+	.exit = kn_ct_test_exit,
+	.suite_exit = kn_ct_suite_exit,
+	.test_cases = kn_ct_cases,
+};
+
+/* ------------------------------------------------------------------ */
 /* kn_services_config                                                  */
 /* ------------------------------------------------------------------ */
 
@@ -567,7 +1121,7 @@ static struct kunit_suite kn_services_config_suite = {
 	.test_cases = kn_services_config_cases,
 };
 
-kunit_test_suites(&kn_pick_suite, &kn_services_config_suite);
+kunit_test_suites(&kn_pick_suite, &kn_ct_suite, &kn_services_config_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit tests for kn's services: backend pick, connection table, NAT, states, checks");
