@@ -991,6 +991,924 @@ static struct kunit_suite kn_ct_suite = {
 };
 
 /* ------------------------------------------------------------------ */
+/* kn_nat                                                              */
+/* ------------------------------------------------------------------ */
+
+#define NAT_HEADROOM	64
+
+/* The skbs a test made, freed when it ends however it ends. */
+struct nat_fixture {
+	struct sk_buff *skbs[8];
+	unsigned int n;
+};
+
+static int kn_nat_test_init(struct kunit *test)
+{
+	test->priv = kunit_kzalloc(test, sizeof(struct nat_fixture), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, test->priv);
+	return 0;
+}
+
+static void kn_nat_test_exit(struct kunit *test)
+{
+	struct nat_fixture *fx = test->priv;
+
+	while (fx->n)
+		kfree_skb(fx->skbs[--fx->n]);
+}
+
+static struct sk_buff *track(struct kunit *test, struct sk_buff *skb)
+{
+	struct nat_fixture *fx = test->priv;
+
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	if (fx->n == ARRAY_SIZE(fx->skbs))
+		kfree_skb(skb);
+	KUNIT_ASSERT_LT(test, fx->n, ARRAY_SIZE(fx->skbs));
+	fx->skbs[fx->n++] = skb;
+	return skb;
+}
+
+/* A linear skb holding @len bytes of @data, its data at the IPv4 header. */
+static struct sk_buff *skb_of(struct kunit *test, const void *data, unsigned int len)
+{
+	struct sk_buff *skb = track(test, alloc_skb(NAT_HEADROOM + len, GFP_KERNEL));
+
+	skb_reserve(skb, NAT_HEADROOM);
+	skb_put_data(skb, data, len);
+	skb_reset_network_header(skb);
+	skb->protocol = htons(ETH_P_IP);
+	return skb;
+}
+
+static const u8 nat_payload[] = "kn-nat!";	/* 7 bytes: an odd length */
+#define PLEN	(sizeof(nat_payload) - 1)
+
+/* An IPv4 header (no options, DF) before @l4len bytes already at @b + 20. */
+static unsigned int build_ipv4(u8 *b, u8 proto, __be32 saddr, __be32 daddr,
+			       unsigned int l4len)
+{
+	struct iphdr *iph = (struct iphdr *)b;
+
+	memset(iph, 0, sizeof(*iph));
+	iph->version = 4;
+	iph->ihl = 5;
+	iph->tot_len = htons(sizeof(*iph) + l4len);
+	iph->id = htons(0x1c46);
+	iph->frag_off = htons(IP_DF);
+	iph->ttl = 64;
+	iph->protocol = proto;
+	iph->saddr = saddr;
+	iph->daddr = daddr;
+	iph->check = ip_fast_csum(iph, iph->ihl);
+	return sizeof(*iph) + l4len;
+}
+
+static unsigned int tcp_packet(u8 *b, __be32 saddr, __be32 daddr, __be16 sport,
+			       __be16 dport, u8 flags)
+{
+	struct tcphdr *th = (struct tcphdr *)(b + sizeof(struct iphdr));
+	unsigned int len = sizeof(*th) + PLEN;
+
+	memset(th, 0, sizeof(*th));
+	th->source = sport;
+	th->dest = dport;
+	th->seq = htonl(0x01020304);
+	th->ack_seq = htonl(0x0a0b0c0d);
+	th->doff = 5;
+	((u8 *)th)[13] = flags;
+	th->window = htons(64240);
+	memcpy(th + 1, nat_payload, PLEN);
+	th->check = csum_tcpudp_magic(saddr, daddr, len, IPPROTO_TCP,
+				      csum_partial(th, len, 0));
+	return build_ipv4(b, IPPROTO_TCP, saddr, daddr, len);
+}
+
+static unsigned int udp_packet(u8 *b, __be32 saddr, __be32 daddr, __be16 sport,
+			       __be16 dport, bool csum)
+{
+	struct udphdr *uh = (struct udphdr *)(b + sizeof(struct iphdr));
+	unsigned int len = sizeof(*uh) + PLEN;
+
+	uh->source = sport;
+	uh->dest = dport;
+	uh->len = htons(len);
+	uh->check = 0;
+	memcpy(uh + 1, nat_payload, PLEN);
+	if (csum)
+		uh->check = csum_tcpudp_magic(saddr, daddr, len, IPPROTO_UDP,
+					      csum_partial(uh, len, 0)) ?: CSUM_MANGLED_0;
+	return build_ipv4(b, IPPROTO_UDP, saddr, daddr, len);
+}
+
+/* An ICMP error from @from to @to quoting @qlen bytes of @quote. */
+static unsigned int icmp_packet(u8 *b, __be32 from, __be32 to, u8 type, u8 code,
+				const u8 *quote, unsigned int qlen)
+{
+	struct icmphdr *ic = (struct icmphdr *)(b + sizeof(struct iphdr));
+
+	memset(ic, 0, sizeof(*ic));
+	ic->type = type;
+	ic->code = code;
+	memcpy(ic + 1, quote, qlen);
+	ic->checksum = ip_compute_csum(ic, sizeof(*ic) + qlen);
+	return build_ipv4(b, IPPROTO_ICMP, from, to, sizeof(*ic) + qlen);
+}
+
+static unsigned int l4_len(const struct sk_buff *skb)
+{
+	return ntohs(ip_hdr(skb)->tot_len) - ip_hdr(skb)->ihl * 4;
+}
+
+static unsigned int l4_check_off(const struct sk_buff *skb)
+{
+	return skb_network_offset(skb) + ip_hdr(skb)->ihl * 4 +
+	       (ip_hdr(skb)->protocol == IPPROTO_TCP ? offsetof(struct tcphdr, check) :
+						       offsetof(struct udphdr, check));
+}
+
+/* The L4 checksum field as it is in @skb (linear or not). */
+static __sum16 l4_check(struct kunit *test, const struct sk_buff *skb)
+{
+	__sum16 check;
+
+	KUNIT_ASSERT_EQ(test, skb_copy_bits(skb, l4_check_off(skb), &check, 2), 0);
+	return check;
+}
+
+/* The L4 checksum computed afresh over the packet as it is now. */
+static __sum16 l4_recompute(struct kunit *test, const struct sk_buff *skb)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	unsigned int len = l4_len(skb);
+	__sum16 sum;
+	u8 buf[256];
+
+	KUNIT_ASSERT_LE(test, len, sizeof(buf));
+	KUNIT_ASSERT_EQ(test, skb_copy_bits(skb, skb_network_offset(skb) + iph->ihl * 4,
+					    buf, len), 0);
+	memset(buf + l4_check_off(skb) - skb_network_offset(skb) - iph->ihl * 4, 0, 2);
+	sum = csum_tcpudp_magic(iph->saddr, iph->daddr, len, iph->protocol,
+				csum_partial(buf, len, 0));
+	if (iph->protocol == IPPROTO_UDP && !sum)
+		sum = CSUM_MANGLED_0;
+	return sum;
+}
+
+/* The receiver's check: the pseudo-header and the segment sum to zero. */
+static bool l4_verifies(const struct sk_buff *skb)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	unsigned int len = l4_len(skb);
+
+	return !csum_tcpudp_magic(iph->saddr, iph->daddr, len, iph->protocol,
+				  skb_checksum(skb, skb_network_offset(skb) + iph->ihl * 4,
+					       len, 0));
+}
+
+static bool ip_verifies(const struct iphdr *iph)
+{
+	return !ip_fast_csum(iph, iph->ihl);
+}
+
+/* Every checksum of @skb right, L4 compared with a full recomputation. */
+static void expect_checksums(struct kunit *test, const struct sk_buff *skb)
+{
+	KUNIT_EXPECT_TRUE(test, ip_verifies(ip_hdr(skb)));
+	KUNIT_EXPECT_EQ(test, l4_check(test, skb), l4_recompute(test, skb));
+	KUNIT_EXPECT_TRUE(test, l4_verifies(skb));
+}
+
+static void expect_tuple(struct kunit *test, const struct kn_ct_tuple *t,
+			 const char *src, u16 sport, const char *dst, u16 dport, u8 proto)
+{
+	KUNIT_EXPECT_EQ(test, t->src, ip(src));
+	KUNIT_EXPECT_EQ(test, t->dst, ip(dst));
+	KUNIT_EXPECT_EQ(test, ntohs(t->sport), sport);
+	KUNIT_EXPECT_EQ(test, ntohs(t->dport), dport);
+	KUNIT_EXPECT_EQ(test, t->proto, proto);
+	KUNIT_EXPECT_EQ(test, t->kind, KN_CT_KIND_CONN);
+}
+
+/* The packet's addresses and ports, read back from its bytes. */
+static void expect_headers(struct kunit *test, const struct sk_buff *skb,
+			   const char *src, u16 sport, const char *dst, u16 dport)
+{
+	__be16 ports[2];
+
+	KUNIT_EXPECT_EQ(test, ip_hdr(skb)->saddr, ip(src));
+	KUNIT_EXPECT_EQ(test, ip_hdr(skb)->daddr, ip(dst));
+	KUNIT_ASSERT_EQ(test, skb_copy_bits(skb, skb_network_offset(skb) +
+					    ip_hdr(skb)->ihl * 4, ports, 4), 0);
+	KUNIT_EXPECT_EQ(test, ntohs(ports[0]), sport);
+	KUNIT_EXPECT_EQ(test, ntohs(ports[1]), dport);
+}
+
+static void expect_payload(struct kunit *test, const struct sk_buff *skb)
+{
+	u8 buf[PLEN];
+
+	KUNIT_ASSERT_EQ(test, skb_copy_bits(skb, skb->len - PLEN, buf, PLEN), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(buf, nat_payload, PLEN), 0);
+}
+
+static struct kn_nat_target target(const char *src, u16 sport, const char *dst, u16 dport)
+{
+	return (struct kn_nat_target){ ip(src), ip(dst), htons(sport), htons(dport) };
+}
+
+static void kn_nat_parse_test(struct kunit *test)
+{
+	struct sk_buff *skb;
+	struct kn_pkt p;
+	u8 b[128];
+
+	skb = skb_of(test, b, tcp_packet(b, ip("10.244.1.2"), ip("10.96.0.10"),
+					 htons(40000), htons(80), TCPHDR_SYN));
+	KUNIT_ASSERT_EQ(test, kn_nat_parse(skb, &p), 0);
+	expect_tuple(test, &p.tuple, "10.244.1.2", 40000, "10.96.0.10", 80, IPPROTO_TCP);
+	KUNIT_EXPECT_EQ(test, p.l4off, 20);
+	KUNIT_EXPECT_EQ(test, p.tcp_flags, TCPHDR_SYN);
+	KUNIT_EXPECT_FALSE(test, p.icmp_error);
+
+	skb = skb_of(test, b, tcp_packet(b, ip("10.244.2.5"), ip("10.244.1.2"),
+					 htons(8080), htons(40000),
+					 TCPHDR_FIN | TCPHDR_ACK | TCPHDR_PSH));
+	KUNIT_ASSERT_EQ(test, kn_nat_parse(skb, &p), 0);
+	KUNIT_EXPECT_EQ(test, p.tcp_flags, TCPHDR_FIN | TCPHDR_ACK | TCPHDR_PSH);
+
+	skb = skb_of(test, b, udp_packet(b, ip("10.244.1.2"), ip("10.96.0.10"),
+					 htons(5000), htons(53), true));
+	KUNIT_ASSERT_EQ(test, kn_nat_parse(skb, &p), 0);
+	expect_tuple(test, &p.tuple, "10.244.1.2", 5000, "10.96.0.10", 53, IPPROTO_UDP);
+	KUNIT_EXPECT_EQ(test, p.tcp_flags, 0);
+	KUNIT_EXPECT_FALSE(test, p.icmp_error);
+
+	/* IP options: the L4 header is further on */
+	{
+		struct iphdr *iph;
+		u8 o[128];
+		unsigned int len = tcp_packet(b, ip("10.244.1.2"), ip("10.96.0.10"),
+					      htons(40000), htons(80), TCPHDR_ACK);
+
+		memcpy(o, b, 20);
+		memset(o + 20, IPOPT_NOOP, 4);
+		memcpy(o + 24, b + 20, len - 20);
+		iph = (struct iphdr *)o;
+		iph->ihl = 6;
+		iph->tot_len = htons(len + 4);
+		iph->check = 0;
+		iph->check = ip_fast_csum(iph, iph->ihl);
+		skb = skb_of(test, o, len + 4);
+		KUNIT_ASSERT_EQ(test, kn_nat_parse(skb, &p), 0);
+		KUNIT_EXPECT_EQ(test, p.l4off, 24);
+		expect_tuple(test, &p.tuple, "10.244.1.2", 40000, "10.96.0.10", 80,
+			     IPPROTO_TCP);
+		KUNIT_EXPECT_EQ(test, p.tcp_flags, TCPHDR_ACK);
+		KUNIT_ASSERT_EQ(test, kn_nat_rewrite(skb, &p, &(struct kn_nat_target){
+			ip("10.244.1.2"), ip("10.244.2.5"), htons(40000), htons(8080) }), 0);
+		expect_headers(test, skb, "10.244.1.2", 40000, "10.244.2.5", 8080);
+		expect_checksums(test, skb);
+		expect_payload(test, skb);
+	}
+}
+
+/* Parses a packet of @skb and rewrites it to @to; checks it all after. */
+static void rewrite_and_check(struct kunit *test, struct sk_buff *skb,
+			      const char *src, u16 sport, const char *dst, u16 dport)
+{
+	struct kn_nat_target to = target(src, sport, dst, dport);
+	struct kn_pkt p, q;
+
+	KUNIT_ASSERT_EQ(test, kn_nat_parse(skb, &p), 0);
+	KUNIT_ASSERT_EQ(test, kn_nat_rewrite(skb, &p, &to), 0);
+	expect_headers(test, skb, src, sport, dst, dport);
+	expect_checksums(test, skb);
+	expect_payload(test, skb);
+	/* and it parses as what it now is */
+	KUNIT_ASSERT_EQ(test, kn_nat_parse(skb, &q), 0);
+	expect_tuple(test, &q.tuple, src, sport, dst, dport, p.tuple.proto);
+}
+
+static void kn_nat_rewrite_tcp_test(struct kunit *test)
+{
+	unsigned int len;
+	u8 b[128];
+
+	/* to the backend: destination address and port */
+	len = tcp_packet(b, ip("10.244.1.2"), ip("10.96.0.10"), htons(40000), htons(80),
+			 TCPHDR_SYN);
+	rewrite_and_check(test, skb_of(test, b, len), "10.244.1.2", 40000, "10.244.2.5", 8080);
+	/* its reply: source address and port */
+	len = tcp_packet(b, ip("10.244.2.5"), ip("10.244.1.2"), htons(8080), htons(40000),
+			 TCPHDR_SYN | TCPHDR_ACK);
+	rewrite_and_check(test, skb_of(test, b, len), "10.96.0.10", 80, "10.244.1.2", 40000);
+	/* hairpin: all four */
+	len = tcp_packet(b, ip("10.244.1.2"), ip("10.96.0.10"), htons(40000), htons(80),
+			 TCPHDR_ACK);
+	rewrite_and_check(test, skb_of(test, b, len), "10.244.1.1", 40001, "10.244.1.2", 8080);
+	/* addresses whose 16-bit halves carry across the sum */
+	len = tcp_packet(b, ip("255.255.255.254"), ip("0.0.0.1"), htons(65535), htons(1),
+			 TCPHDR_ACK);
+	rewrite_and_check(test, skb_of(test, b, len), "1.0.0.0", 1, "254.255.255.255", 65535);
+}
+
+static void kn_nat_rewrite_udp_test(struct kunit *test)
+{
+	unsigned int len;
+	u8 b[128];
+
+	len = udp_packet(b, ip("10.244.1.2"), ip("10.96.0.10"), htons(40000), htons(53), true);
+	rewrite_and_check(test, skb_of(test, b, len), "10.244.1.2", 40000, "10.244.2.5", 5353);
+	len = udp_packet(b, ip("10.244.2.5"), ip("10.244.1.2"), htons(5353), htons(40000), true);
+	rewrite_and_check(test, skb_of(test, b, len), "10.96.0.10", 53, "10.244.1.2", 40000);
+}
+
+/* A UDP checksum of 0 (none sent) stays 0. */
+static void kn_nat_udp_zero_checksum_test(struct kunit *test)
+{
+	struct kn_nat_target to = target("10.244.1.2", 40000, "10.244.2.5", 5353);
+	struct sk_buff *skb;
+	struct kn_pkt p;
+	u8 b[128];
+
+	skb = skb_of(test, b, udp_packet(b, ip("10.244.1.2"), ip("10.96.0.10"),
+					 htons(40000), htons(53), false));
+	KUNIT_ASSERT_EQ(test, kn_nat_parse(skb, &p), 0);
+	KUNIT_ASSERT_EQ(test, kn_nat_rewrite(skb, &p, &to), 0);
+	expect_headers(test, skb, "10.244.1.2", 40000, "10.244.2.5", 5353);
+	KUNIT_EXPECT_TRUE(test, ip_verifies(ip_hdr(skb)));
+	KUNIT_EXPECT_EQ(test, l4_check(test, skb), 0);
+	expect_payload(test, skb);
+}
+
+/* Rewriting to what is there changes no byte. */
+static void kn_nat_rewrite_same_test(struct kunit *test)
+{
+	struct kn_nat_target to = target("10.244.1.2", 40000, "10.96.0.10", 80);
+	struct sk_buff *skb;
+	struct kn_pkt p;
+	unsigned int len;
+	u8 b[128];
+
+	len = tcp_packet(b, ip("10.244.1.2"), ip("10.96.0.10"), htons(40000), htons(80),
+			 TCPHDR_ACK);
+	skb = skb_of(test, b, len);
+	KUNIT_ASSERT_EQ(test, kn_nat_parse(skb, &p), 0);
+	KUNIT_ASSERT_EQ(test, kn_nat_rewrite(skb, &p, &to), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(skb->data, b, len), 0);
+}
+
+/*
+ * CHECKSUM_PARTIAL (a local or GSO packet): the L4 field holds the
+ * pseudo-header sum, which must follow the addresses and not the ports.
+ */
+static void partial_case(struct kunit *test, u8 proto)
+{
+	struct kn_nat_target to = target("10.244.1.9", 41000, "10.244.2.5", 8080);
+	__sum16 *check, want;
+	struct sk_buff *skb;
+	struct kn_pkt p;
+	unsigned int len;
+	u8 b[128];
+
+	len = proto == IPPROTO_TCP ?
+	      tcp_packet(b, ip("10.244.1.2"), ip("10.96.0.10"), htons(40000), htons(80),
+			 TCPHDR_ACK) :
+	      udp_packet(b, ip("10.244.1.2"), ip("10.96.0.10"), htons(40000), htons(80),
+			 true);
+	skb = skb_of(test, b, len);
+	skb_set_transport_header(skb, sizeof(struct iphdr));
+	skb->ip_summed = CHECKSUM_PARTIAL;
+	skb->csum_start = skb_transport_header(skb) - skb->head;
+	skb->csum_offset = proto == IPPROTO_TCP ? offsetof(struct tcphdr, check) :
+						  offsetof(struct udphdr, check);
+	check = (__sum16 *)(skb->data + l4_check_off(skb));
+	*check = ~csum_tcpudp_magic(ip("10.244.1.2"), ip("10.96.0.10"), len - 20, proto, 0);
+
+	KUNIT_ASSERT_EQ(test, kn_nat_parse(skb, &p), 0);
+	KUNIT_ASSERT_EQ(test, kn_nat_rewrite(skb, &p, &to), 0);
+	expect_headers(test, skb, "10.244.1.9", 41000, "10.244.2.5", 8080);
+	KUNIT_EXPECT_TRUE(test, ip_verifies(ip_hdr(skb)));
+	KUNIT_EXPECT_EQ(test, (int)skb->ip_summed, CHECKSUM_PARTIAL);
+	check = (__sum16 *)(skb->data + l4_check_off(skb));
+	want = ~csum_tcpudp_magic(ip("10.244.1.9"), ip("10.244.2.5"), len - 20, proto, 0);
+	KUNIT_EXPECT_EQ(test, *check, want);
+	/* what the device would finish is the right checksum */
+	KUNIT_ASSERT_EQ(test, skb_checksum_help(skb), 0);
+	expect_checksums(test, skb);
+	expect_payload(test, skb);
+}
+
+static void kn_nat_partial_tcp_test(struct kunit *test)
+{
+	partial_case(test, IPPROTO_TCP);
+}
+
+static void kn_nat_partial_udp_test(struct kunit *test)
+{
+	partial_case(test, IPPROTO_UDP);
+}
+
+/* CHECKSUM_COMPLETE (as received): skb->csum follows the bytes. */
+static void kn_nat_complete_test(struct kunit *test)
+{
+	static const u8 protos[] = { IPPROTO_TCP, IPPROTO_UDP };
+	struct kn_nat_target to = target("10.244.1.9", 41000, "10.244.2.5", 8080);
+	struct sk_buff *skb;
+	struct kn_pkt p;
+	unsigned int i, len;
+	u8 b[128];
+
+	for (i = 0; i < ARRAY_SIZE(protos); i++) {
+		len = protos[i] == IPPROTO_TCP ?
+		      tcp_packet(b, ip("10.244.1.2"), ip("10.96.0.10"), htons(40000),
+				 htons(80), TCPHDR_ACK) :
+		      udp_packet(b, ip("10.244.1.2"), ip("10.96.0.10"), htons(40000),
+				 htons(80), true);
+		skb = skb_of(test, b, len);
+		skb->ip_summed = CHECKSUM_COMPLETE;
+		skb->csum = skb_checksum(skb, 0, skb->len, 0);
+		KUNIT_ASSERT_EQ(test, kn_nat_parse(skb, &p), 0);
+		KUNIT_ASSERT_EQ(test, kn_nat_rewrite(skb, &p, &to), 0);
+		expect_headers(test, skb, "10.244.1.9", 41000, "10.244.2.5", 8080);
+		expect_checksums(test, skb);
+		KUNIT_EXPECT_EQ(test, (int)skb->ip_summed, CHECKSUM_COMPLETE);
+		KUNIT_EXPECT_EQ(test, csum_fold(skb->csum),
+				csum_fold(skb_checksum(skb, 0, skb->len, 0)));
+	}
+}
+
+/* Headers not in the linear area: parse pulls them, the rewrite sees them. */
+static void kn_nat_nonlinear_test(struct kunit *test)
+{
+	struct sk_buff *skb;
+	struct page *page;
+	struct kn_pkt p;
+	unsigned int len;
+	u8 b[128];
+
+	len = tcp_packet(b, ip("10.244.1.2"), ip("10.96.0.10"), htons(40000), htons(80),
+			 TCPHDR_ACK);
+	skb = skb_of(test, b, sizeof(struct iphdr));
+	page = alloc_page(GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	memcpy(page_address(page), b + sizeof(struct iphdr), len - sizeof(struct iphdr));
+	skb_add_rx_frag(skb, 0, page, 0, len - sizeof(struct iphdr), PAGE_SIZE);
+	KUNIT_ASSERT_EQ(test, skb_headlen(skb), sizeof(struct iphdr));
+	KUNIT_ASSERT_EQ(test, skb->len, len);
+
+	KUNIT_ASSERT_EQ(test, kn_nat_parse(skb, &p), 0);
+	expect_tuple(test, &p.tuple, "10.244.1.2", 40000, "10.96.0.10", 80, IPPROTO_TCP);
+	KUNIT_ASSERT_EQ(test, kn_nat_rewrite(skb, &p, &(struct kn_nat_target){
+		ip("10.244.1.2"), ip("10.244.2.5"), htons(40000), htons(8080) }), 0);
+	expect_headers(test, skb, "10.244.1.2", 40000, "10.244.2.5", 8080);
+	expect_checksums(test, skb);
+	expect_payload(test, skb);
+}
+
+/* A clone is rewritten on its own copy: the original's bytes stay. */
+static void kn_nat_clone_test(struct kunit *test)
+{
+	struct sk_buff *skb, *clone;
+	struct kn_pkt p;
+	unsigned int len;
+	u8 b[128];
+
+	len = tcp_packet(b, ip("10.244.1.2"), ip("10.96.0.10"), htons(40000), htons(80),
+			 TCPHDR_ACK);
+	skb = skb_of(test, b, len);
+	clone = track(test, skb_clone(skb, GFP_KERNEL));
+	KUNIT_ASSERT_EQ(test, kn_nat_parse(clone, &p), 0);
+	KUNIT_ASSERT_EQ(test, kn_nat_rewrite(clone, &p, &(struct kn_nat_target){
+		ip("10.244.1.2"), ip("10.244.2.5"), htons(40000), htons(8080) }), 0);
+	expect_headers(test, clone, "10.244.1.2", 40000, "10.244.2.5", 8080);
+	expect_checksums(test, clone);
+	KUNIT_EXPECT_EQ(test, memcmp(skb->data, b, len), 0);
+}
+
+/*
+ * Bytes and checksums computed outside the kernel (python3 on the host,
+ * RFC 1071 sums over the whole headers, nothing incremental):
+ * 10.244.1.2:40000 -> 10.96.0.10:80, TCP PSH|ACK, 5 bytes "kn-na",
+ * becomes 10.244.1.2:40000 -> 10.244.2.5:8080.  IPv4 checksum 0x0826 ->
+ * 0x0597, TCP checksum 0xedeb -> 0xcc1c.
+ */
+static const u8 vec_tcp_before[] = {
+	0x45, 0x00, 0x00, 0x2d, 0x1c, 0x46, 0x40, 0x00, 0x40, 0x06, 0x08, 0x26,
+	0x0a, 0xf4, 0x01, 0x02, 0x0a, 0x60, 0x00, 0x0a, 0x9c, 0x40, 0x00, 0x50,
+	0x01, 0x02, 0x03, 0x04, 0x0a, 0x0b, 0x0c, 0x0d, 0x50, 0x18, 0xfa, 0xf0,
+	0xed, 0xeb, 0x00, 0x00, 0x6b, 0x6e, 0x2d, 0x6e, 0x61,
+};
+
+static const u8 vec_tcp_after[] = {
+	0x45, 0x00, 0x00, 0x2d, 0x1c, 0x46, 0x40, 0x00, 0x40, 0x06, 0x05, 0x97,
+	0x0a, 0xf4, 0x01, 0x02, 0x0a, 0xf4, 0x02, 0x05, 0x9c, 0x40, 0x1f, 0x90,
+	0x01, 0x02, 0x03, 0x04, 0x0a, 0x0b, 0x0c, 0x0d, 0x50, 0x18, 0xfa, 0xf0,
+	0xcc, 0x1c, 0x00, 0x00, 0x6b, 0x6e, 0x2d, 0x6e, 0x61,
+};
+
+static void kn_nat_fixed_vector_test(struct kunit *test)
+{
+	struct sk_buff *skb = skb_of(test, vec_tcp_before, sizeof(vec_tcp_before));
+	struct kn_pkt p;
+
+	KUNIT_ASSERT_EQ(test, kn_nat_parse(skb, &p), 0);
+	expect_tuple(test, &p.tuple, "10.244.1.2", 40000, "10.96.0.10", 80, IPPROTO_TCP);
+	KUNIT_EXPECT_EQ(test, p.tcp_flags, TCPHDR_PSH | TCPHDR_ACK);
+	KUNIT_ASSERT_EQ(test, kn_nat_rewrite(skb, &p, &(struct kn_nat_target){
+		ip("10.244.1.2"), ip("10.244.2.5"), htons(40000), htons(8080) }), 0);
+	KUNIT_ASSERT_EQ(test, skb->len, sizeof(vec_tcp_after));
+	KUNIT_EXPECT_EQ(test, ntohs((__force __be16)ip_hdr(skb)->check), 0x0597);
+	KUNIT_EXPECT_EQ(test, ntohs((__force __be16)l4_check(test, skb)), 0xcc1c);
+	KUNIT_EXPECT_EQ(test, memcmp(skb->data, vec_tcp_after, sizeof(vec_tcp_after)), 0);
+}
+
+/*
+ * Client 10.244.1.2:40000 sent UDP to the VIP 10.96.0.10:53, translated to
+ * the backend 10.244.2.5:5353, which answers port unreachable: the error
+ * belongs to the connection's reply direction and goes back to the client
+ * as if from the VIP, quoting the packet the client sent.
+ */
+static unsigned int port_unreachable(u8 *b, unsigned int quote_len)
+{
+	u8 q[128];
+
+	udp_packet(q, ip("10.244.1.2"), ip("10.244.2.5"), htons(40000), htons(5353), true);
+	return icmp_packet(b, ip("10.244.2.5"), ip("10.244.1.2"), ICMP_DEST_UNREACH,
+			   ICMP_PORT_UNREACH, q, quote_len);
+}
+
+static void kn_nat_icmp_test(struct kunit *test)
+{
+	struct kn_nat_target inner = target("10.244.1.2", 40000, "10.96.0.10", 53);
+	const unsigned int quote = sizeof(struct iphdr) + sizeof(struct udphdr) + PLEN;
+	const unsigned int ioff = sizeof(struct iphdr) + sizeof(struct icmphdr);
+	const struct iphdr *qh;
+	const struct udphdr *uh;
+	struct sk_buff *skb;
+	unsigned int len;
+	struct kn_pkt p;
+	u8 b[128];
+
+	len = port_unreachable(b, quote);
+	skb = skb_of(test, b, len);
+	skb->ip_summed = CHECKSUM_COMPLETE;
+	skb->csum = skb_checksum(skb, 0, skb->len, 0);
+	KUNIT_ASSERT_EQ(test, kn_nat_parse(skb, &p), 0);
+	KUNIT_EXPECT_TRUE(test, p.icmp_error);
+	/* the quote's tuple turned around */
+	expect_tuple(test, &p.tuple, "10.244.2.5", 5353, "10.244.1.2", 40000, IPPROTO_UDP);
+	KUNIT_EXPECT_EQ(test, p.l4off, 20);
+	KUNIT_EXPECT_EQ(test, p.inner_off, ioff);
+	KUNIT_EXPECT_EQ(test, p.inner_l4off, ioff + 20);
+	KUNIT_EXPECT_TRUE(test, p.inner_l4_whole);
+
+	KUNIT_ASSERT_EQ(test, kn_nat_rewrite_icmp(skb, &p, ip("10.96.0.10"),
+						  ip("10.244.1.2"), &inner), 0);
+	KUNIT_EXPECT_EQ(test, skb->len, len);
+	KUNIT_EXPECT_EQ(test, ip_hdr(skb)->saddr, ip("10.96.0.10"));
+	KUNIT_EXPECT_EQ(test, ip_hdr(skb)->daddr, ip("10.244.1.2"));
+	KUNIT_EXPECT_TRUE(test, ip_verifies(ip_hdr(skb)));
+	/* the ICMP checksum over the whole message */
+	KUNIT_EXPECT_EQ(test, ip_compute_csum(skb->data + 20, len - 20), 0);
+	KUNIT_EXPECT_EQ(test, skb->data[20], ICMP_DEST_UNREACH);
+	KUNIT_EXPECT_EQ(test, skb->data[21], ICMP_PORT_UNREACH);
+	/* the quote as the client sent it, its checksums right */
+	qh = (const struct iphdr *)(skb->data + ioff);
+	uh = (const struct udphdr *)(qh + 1);
+	KUNIT_EXPECT_EQ(test, qh->saddr, ip("10.244.1.2"));
+	KUNIT_EXPECT_EQ(test, qh->daddr, ip("10.96.0.10"));
+	KUNIT_EXPECT_EQ(test, ntohs(uh->source), 40000);
+	KUNIT_EXPECT_EQ(test, ntohs(uh->dest), 53);
+	KUNIT_EXPECT_TRUE(test, ip_verifies(qh));
+	KUNIT_EXPECT_EQ(test, csum_tcpudp_magic(qh->saddr, qh->daddr, ntohs(uh->len),
+						IPPROTO_UDP,
+						csum_partial(uh, ntohs(uh->len), 0)), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(uh + 1, nat_payload, PLEN), 0);
+	/* the device's sum covered the old bytes */
+	KUNIT_EXPECT_NE(test, (int)skb->ip_summed, CHECKSUM_COMPLETE);
+}
+
+/* A TCP quote of 8 bytes (the ports and sequence number only): no L4 checksum to fix. */
+static void kn_nat_icmp_short_quote_test(struct kunit *test)
+{
+	struct kn_nat_target inner = target("10.244.1.2", 40000, "10.96.0.10", 80);
+	const unsigned int ioff = sizeof(struct iphdr) + sizeof(struct icmphdr);
+	const struct iphdr *qh;
+	struct sk_buff *skb;
+	unsigned int len;
+	struct kn_pkt p;
+	u8 q[128], b[128];
+
+	tcp_packet(q, ip("10.244.1.2"), ip("10.244.2.5"), htons(40000), htons(8080),
+		   TCPHDR_SYN);
+	len = icmp_packet(b, ip("10.244.2.1"), ip("10.244.1.2"), ICMP_TIME_EXCEEDED,
+			  ICMP_EXC_TTL, q, sizeof(struct iphdr) + 8);
+	skb = skb_of(test, b, len);
+	KUNIT_ASSERT_EQ(test, kn_nat_parse(skb, &p), 0);
+	KUNIT_EXPECT_TRUE(test, p.icmp_error);
+	KUNIT_EXPECT_FALSE(test, p.inner_l4_whole);
+	expect_tuple(test, &p.tuple, "10.244.2.5", 8080, "10.244.1.2", 40000, IPPROTO_TCP);
+
+	/* from a router on the way: the outer source stays */
+	KUNIT_ASSERT_EQ(test, kn_nat_rewrite_icmp(skb, &p, ip("10.244.2.1"),
+						  ip("10.244.1.2"), &inner), 0);
+	KUNIT_EXPECT_EQ(test, skb->len, len);
+	KUNIT_EXPECT_EQ(test, ip_hdr(skb)->saddr, ip("10.244.2.1"));
+	KUNIT_EXPECT_TRUE(test, ip_verifies(ip_hdr(skb)));
+	KUNIT_EXPECT_EQ(test, ip_compute_csum(skb->data + 20, len - 20), 0);
+	qh = (const struct iphdr *)(skb->data + ioff);
+	KUNIT_EXPECT_TRUE(test, ip_verifies(qh));
+	KUNIT_EXPECT_EQ(test, qh->saddr, ip("10.244.1.2"));
+	KUNIT_EXPECT_EQ(test, qh->daddr, ip("10.96.0.10"));
+	KUNIT_EXPECT_EQ(test, ntohs(*(__be16 *)(skb->data + ioff + 20)), 40000);
+	KUNIT_EXPECT_EQ(test, ntohs(*(__be16 *)(skb->data + ioff + 22)), 80);
+	/* the sequence number is quoted as it was */
+	KUNIT_EXPECT_EQ(test, memcmp(skb->data + ioff + 24, q + 24, 4), 0);
+}
+
+/*
+ * The port unreachable above as bytes computed outside the kernel (python3
+ * on the host, RFC 1071 sums over whole headers): the backend's error
+ * 10.244.2.5 -> 10.244.1.2 quoting UDP 10.244.1.2:40000 -> 10.244.2.5:5353
+ * "dns?" becomes 10.96.0.10 -> 10.244.1.2 quoting 10.244.1.2:40000 ->
+ * 10.96.0.10:53.  Outer IPv4 checksum 0x20d2 -> 0x2361, ICMP 0x1609 ->
+ * 0x137a, quoted IPv4 0xf1a5 -> 0xf434, quoted UDP 0x5e10 -> 0x7553.
+ */
+static const u8 vec_icmp_before[] = {
+	0x45, 0x00, 0x00, 0x3c, 0x01, 0x01, 0x40, 0x00, 0x40, 0x01, 0x20, 0xd2,
+	0x0a, 0xf4, 0x02, 0x05, 0x0a, 0xf4, 0x01, 0x02, 0x03, 0x03, 0x16, 0x09,
+	0x00, 0x00, 0x00, 0x00, 0x45, 0x00, 0x00, 0x20, 0x30, 0x39, 0x40, 0x00,
+	0x40, 0x11, 0xf1, 0xa5, 0x0a, 0xf4, 0x01, 0x02, 0x0a, 0xf4, 0x02, 0x05,
+	0x9c, 0x40, 0x14, 0xe9, 0x00, 0x0c, 0x5e, 0x10, 0x64, 0x6e, 0x73, 0x3f,
+};
+
+static const u8 vec_icmp_after[] = {
+	0x45, 0x00, 0x00, 0x3c, 0x01, 0x01, 0x40, 0x00, 0x40, 0x01, 0x23, 0x61,
+	0x0a, 0x60, 0x00, 0x0a, 0x0a, 0xf4, 0x01, 0x02, 0x03, 0x03, 0x13, 0x7a,
+	0x00, 0x00, 0x00, 0x00, 0x45, 0x00, 0x00, 0x20, 0x30, 0x39, 0x40, 0x00,
+	0x40, 0x11, 0xf4, 0x34, 0x0a, 0xf4, 0x01, 0x02, 0x0a, 0x60, 0x00, 0x0a,
+	0x9c, 0x40, 0x00, 0x35, 0x00, 0x0c, 0x75, 0x53, 0x64, 0x6e, 0x73, 0x3f,
+};
+
+static void kn_nat_icmp_fixed_vector_test(struct kunit *test)
+{
+	struct kn_nat_target inner = target("10.244.1.2", 40000, "10.96.0.10", 53);
+	struct sk_buff *skb = skb_of(test, vec_icmp_before, sizeof(vec_icmp_before));
+	struct kn_pkt p;
+
+	KUNIT_ASSERT_EQ(test, kn_nat_parse(skb, &p), 0);
+	expect_tuple(test, &p.tuple, "10.244.2.5", 5353, "10.244.1.2", 40000, IPPROTO_UDP);
+	KUNIT_ASSERT_EQ(test, kn_nat_rewrite_icmp(skb, &p, ip("10.96.0.10"),
+						  ip("10.244.1.2"), &inner), 0);
+	KUNIT_ASSERT_EQ(test, skb->len, sizeof(vec_icmp_after));
+	KUNIT_EXPECT_EQ(test, get_unaligned_be16(skb->data + 10), 0x2361);
+	KUNIT_EXPECT_EQ(test, get_unaligned_be16(skb->data + 22), 0x137a);
+	KUNIT_EXPECT_EQ(test, get_unaligned_be16(skb->data + 38), 0xf434);
+	KUNIT_EXPECT_EQ(test, get_unaligned_be16(skb->data + 54), 0x7553);
+	KUNIT_EXPECT_EQ(test, memcmp(skb->data, vec_icmp_after, sizeof(vec_icmp_after)), 0);
+}
+
+/* Packets kn_nat_parse() refuses. */
+struct malformed_case {
+	const char *name;
+	/* builds the packet in @b, returns the skb's length */
+	unsigned int (*make)(u8 *b);
+	int err;
+};
+
+static unsigned int good_tcp(u8 *b)
+{
+	return tcp_packet(b, ip("10.244.1.2"), ip("10.96.0.10"), htons(40000), htons(80),
+			  TCPHDR_SYN);
+}
+
+static void set_tot_len(u8 *b, unsigned int len)
+{
+	((struct iphdr *)b)->tot_len = htons(len);
+}
+
+static unsigned int m_empty(u8 *b)
+{
+	return 0;
+}
+
+static unsigned int m_short_ip(u8 *b)
+{
+	good_tcp(b);
+	return sizeof(struct iphdr) - 1;
+}
+
+static unsigned int m_ihl_4(u8 *b)
+{
+	unsigned int len = good_tcp(b);
+
+	b[0] = 0x44;
+	return len;
+}
+
+static unsigned int m_ihl_past_tot_len(u8 *b)
+{
+	unsigned int len = good_tcp(b);
+
+	b[0] = 0x4f;	/* 60 bytes of header in a 47-byte packet */
+	return len;
+}
+
+static unsigned int m_version_6(u8 *b)
+{
+	unsigned int len = good_tcp(b);
+
+	b[0] = 0x65;
+	return len;
+}
+
+static unsigned int m_tot_len_past_skb(u8 *b)
+{
+	unsigned int len = good_tcp(b);
+
+	set_tot_len(b, len + 1);
+	return len;
+}
+
+static unsigned int m_tot_len_below_ihl(u8 *b)
+{
+	good_tcp(b);
+	set_tot_len(b, 19);
+	return 40;
+}
+
+static unsigned int m_short_tcp(u8 *b)
+{
+	good_tcp(b);
+	set_tot_len(b, 30);
+	return 30;
+}
+
+/* The bytes are there, but past tot_len (padding): the header is cut short. */
+static unsigned int m_short_tcp_by_tot_len(u8 *b)
+{
+	unsigned int len = good_tcp(b);
+
+	set_tot_len(b, 39);
+	return len;
+}
+
+static unsigned int m_short_udp(u8 *b)
+{
+	udp_packet(b, ip("10.244.1.2"), ip("10.96.0.10"), htons(40000), htons(53), true);
+	set_tot_len(b, 27);
+	return 27;
+}
+
+static unsigned int m_more_fragments(u8 *b)
+{
+	unsigned int len = good_tcp(b);
+
+	((struct iphdr *)b)->frag_off = htons(IP_MF);
+	return len;
+}
+
+static unsigned int m_fragment_offset(u8 *b)
+{
+	unsigned int len = good_tcp(b);
+
+	((struct iphdr *)b)->frag_off = htons(185);
+	return len;
+}
+
+static unsigned int m_gre(u8 *b)
+{
+	unsigned int len = good_tcp(b);
+
+	((struct iphdr *)b)->protocol = IPPROTO_GRE;
+	return len;
+}
+
+static unsigned int m_icmp_echo(u8 *b)
+{
+	return icmp_packet(b, ip("10.244.1.2"), ip("10.96.0.10"), ICMP_ECHO, 0,
+			   nat_payload, PLEN);
+}
+
+static unsigned int m_icmp_echo_reply(u8 *b)
+{
+	return icmp_packet(b, ip("10.96.0.10"), ip("10.244.1.2"), ICMP_ECHOREPLY, 0,
+			   nat_payload, PLEN);
+}
+
+static unsigned int m_icmp_short(u8 *b)
+{
+	unsigned int len = port_unreachable(b, 28);
+
+	set_tot_len(b, 24);
+	return len;
+}
+
+static unsigned int m_icmp_quote_short_ip(u8 *b)
+{
+	return port_unreachable(b, 19);
+}
+
+static unsigned int m_icmp_quote_short_l4(u8 *b)
+{
+	return port_unreachable(b, 27);
+}
+
+static unsigned int m_icmp_quote_ihl_4(u8 *b)
+{
+	unsigned int len = port_unreachable(b, 28);
+
+	b[28] = 0x44;
+	return len;
+}
+
+static unsigned int m_icmp_quote_icmp(u8 *b)
+{
+	u8 q[128];
+
+	icmp_packet(q, ip("10.244.1.2"), ip("10.244.2.5"), ICMP_ECHO, 0, nat_payload, PLEN);
+	return icmp_packet(b, ip("10.244.2.5"), ip("10.244.1.2"), ICMP_DEST_UNREACH,
+			   ICMP_PORT_UNREACH, q, 28);
+}
+
+static unsigned int m_icmp_quote_fragment(u8 *b)
+{
+	unsigned int len = port_unreachable(b, 28);
+
+	((struct iphdr *)(b + 28))->frag_off = htons(185);
+	return len;
+}
+
+static const struct malformed_case malformed_cases[] = {
+	{ "empty", m_empty, -EINVAL },
+	{ "truncated IPv4 header", m_short_ip, -EINVAL },
+	{ "ihl 4", m_ihl_4, -EINVAL },
+	{ "ihl past tot_len", m_ihl_past_tot_len, -EINVAL },
+	{ "version 6", m_version_6, -EINVAL },
+	{ "tot_len past the skb", m_tot_len_past_skb, -EINVAL },
+	{ "tot_len below ihl", m_tot_len_below_ihl, -EINVAL },
+	{ "truncated TCP header", m_short_tcp, -EINVAL },
+	{ "TCP header past tot_len", m_short_tcp_by_tot_len, -EINVAL },
+	{ "truncated UDP header", m_short_udp, -EINVAL },
+	{ "ICMP header truncated", m_icmp_short, -EINVAL },
+	{ "ICMP quote: truncated IPv4", m_icmp_quote_short_ip, -EINVAL },
+	{ "ICMP quote: under 8 bytes of UDP", m_icmp_quote_short_l4, -EINVAL },
+	{ "ICMP quote: ihl 4", m_icmp_quote_ihl_4, -EINVAL },
+	{ "fragment, MF set", m_more_fragments, -EPROTONOSUPPORT },
+	{ "fragment, offset", m_fragment_offset, -EPROTONOSUPPORT },
+	{ "GRE", m_gre, -EPROTONOSUPPORT },
+	{ "ICMP echo", m_icmp_echo, -EPROTONOSUPPORT },
+	{ "ICMP echo reply", m_icmp_echo_reply, -EPROTONOSUPPORT },
+	{ "ICMP error quoting ICMP", m_icmp_quote_icmp, -EPROTONOSUPPORT },
+	{ "ICMP error quoting a fragment", m_icmp_quote_fragment, -EPROTONOSUPPORT },
+};
+
+static void malformed_case_desc(const struct malformed_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(malformed, malformed_cases, malformed_case_desc);
+
+static void kn_nat_malformed_test(struct kunit *test)
+{
+	const struct malformed_case *c = test->param_value;
+	struct kn_pkt p;
+	u8 b[128] = {};
+	unsigned int len = c->make(b);
+
+	KUNIT_EXPECT_EQ(test, kn_nat_parse(skb_of(test, b, len), &p), c->err);
+}
+
+static struct kunit_case kn_nat_cases[] = {
+	KUNIT_CASE(kn_nat_parse_test),
+	KUNIT_CASE(kn_nat_rewrite_tcp_test),
+	KUNIT_CASE(kn_nat_rewrite_udp_test),
+	KUNIT_CASE(kn_nat_udp_zero_checksum_test),
+	KUNIT_CASE(kn_nat_rewrite_same_test),
+	KUNIT_CASE(kn_nat_partial_tcp_test),
+	KUNIT_CASE(kn_nat_partial_udp_test),
+	KUNIT_CASE(kn_nat_complete_test),
+	KUNIT_CASE(kn_nat_nonlinear_test),
+	KUNIT_CASE(kn_nat_clone_test),
+	KUNIT_CASE(kn_nat_fixed_vector_test),
+	KUNIT_CASE(kn_nat_icmp_test),
+	KUNIT_CASE(kn_nat_icmp_short_quote_test),
+	KUNIT_CASE(kn_nat_icmp_fixed_vector_test),
+	KUNIT_CASE_PARAM(kn_nat_malformed_test, malformed_gen_params),
+	{}
+};
+
+static struct kunit_suite kn_nat_suite = {
+	.name = "kn_nat",
+	.init = kn_nat_test_init,
+	.exit = kn_nat_test_exit,
+	.test_cases = kn_nat_cases,
+};
+
+/* ------------------------------------------------------------------ */
 /* kn_services_config                                                  */
 /* ------------------------------------------------------------------ */
 
@@ -1121,7 +2039,7 @@ static struct kunit_suite kn_services_config_suite = {
 	.test_cases = kn_services_config_cases,
 };
 
-kunit_test_suites(&kn_pick_suite, &kn_ct_suite, &kn_services_config_suite);
+kunit_test_suites(&kn_pick_suite, &kn_ct_suite, &kn_nat_suite, &kn_services_config_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit tests for kn's services: backend pick, connection table, NAT, states, checks");
