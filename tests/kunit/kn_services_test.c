@@ -1909,6 +1909,158 @@ static struct kunit_suite kn_nat_suite = {
 };
 
 /* ------------------------------------------------------------------ */
+/* kn_ct_state                                                         */
+/* ------------------------------------------------------------------ */
+
+#define ORIG	KN_CT_DIR_ORIG
+#define REPLY	KN_CT_DIR_REPLY
+#define REP	KN_CT_F_REPLIED
+#define FO	KN_CT_F_FIN_ORIG
+#define FR	KN_CT_F_FIN_REPLY
+#define SYN	TCPHDR_SYN
+#define ACK	TCPHDR_ACK
+#define FIN	TCPHDR_FIN
+#define RST	TCPHDR_RST
+#define PSH	TCPHDR_PSH
+
+struct state_case {
+	const char *name;
+	u8 proto;
+	u8 state;
+	u32 flags;
+	int dir;
+	u8 tcp;
+	u8 want_state;
+	u32 want_flags;
+};
+
+static const struct state_case state_cases[] = {
+	{ "SYN again: SYN_SENT stays", IPPROTO_TCP,
+	  KN_CT_STATE_SYN_SENT, 0, ORIG, SYN, KN_CT_STATE_SYN_SENT, 0 },
+	{ "ACK from the client before any reply", IPPROTO_TCP,
+	  KN_CT_STATE_SYN_SENT, 0, ORIG, ACK, KN_CT_STATE_SYN_SENT, 0 },
+	{ "SYN-ACK reply: SYN_RECV", IPPROTO_TCP,
+	  KN_CT_STATE_SYN_SENT, 0, REPLY, SYN | ACK, KN_CT_STATE_SYN_RECV, REP },
+	{ "SYN-ACK from the client side: no reply", IPPROTO_TCP,
+	  KN_CT_STATE_SYN_SENT, 0, ORIG, SYN | ACK, KN_CT_STATE_SYN_SENT, 0 },
+	{ "SYN-ACK again in SYN_RECV", IPPROTO_TCP,
+	  KN_CT_STATE_SYN_RECV, REP, REPLY, SYN | ACK, KN_CT_STATE_SYN_RECV, REP },
+	{ "ACK orig: ESTABLISHED", IPPROTO_TCP,
+	  KN_CT_STATE_SYN_RECV, REP, ORIG, ACK, KN_CT_STATE_ESTABLISHED, REP },
+	{ "ACK reply in SYN_RECV: not yet", IPPROTO_TCP,
+	  KN_CT_STATE_SYN_RECV, REP, REPLY, ACK, KN_CT_STATE_SYN_RECV, REP },
+	{ "reply ACK picked up mid-stream: ESTABLISHED", IPPROTO_TCP,
+	  KN_CT_STATE_SYN_SENT, 0, REPLY, ACK | PSH, KN_CT_STATE_ESTABLISHED, REP },
+	{ "data in ESTABLISHED", IPPROTO_TCP,
+	  KN_CT_STATE_ESTABLISHED, REP, ORIG, ACK | PSH, KN_CT_STATE_ESTABLISHED, REP },
+	{ "FIN orig: FIN_WAIT", IPPROTO_TCP,
+	  KN_CT_STATE_ESTABLISHED, REP, ORIG, FIN | ACK, KN_CT_STATE_FIN_WAIT, REP | FO },
+	{ "FIN orig again: FIN_WAIT", IPPROTO_TCP,
+	  KN_CT_STATE_FIN_WAIT, REP | FO, ORIG, FIN | ACK, KN_CT_STATE_FIN_WAIT, REP | FO },
+	{ "ACK of the FIN: FIN_WAIT", IPPROTO_TCP,
+	  KN_CT_STATE_FIN_WAIT, REP | FO, REPLY, ACK, KN_CT_STATE_FIN_WAIT, REP | FO },
+	{ "FIN reply after FIN orig: TIME_WAIT", IPPROTO_TCP,
+	  KN_CT_STATE_FIN_WAIT, REP | FO, REPLY, FIN | ACK, KN_CT_STATE_TIME_WAIT,
+	  REP | FO | FR },
+	{ "FIN reply first: FIN_WAIT", IPPROTO_TCP,
+	  KN_CT_STATE_ESTABLISHED, REP, REPLY, FIN | ACK, KN_CT_STATE_FIN_WAIT, REP | FR },
+	{ "then FIN orig: TIME_WAIT", IPPROTO_TCP,
+	  KN_CT_STATE_FIN_WAIT, REP | FR, ORIG, FIN | ACK, KN_CT_STATE_TIME_WAIT,
+	  REP | FO | FR },
+	{ "last ACK in TIME_WAIT", IPPROTO_TCP,
+	  KN_CT_STATE_TIME_WAIT, REP | FO | FR, ORIG, ACK, KN_CT_STATE_TIME_WAIT,
+	  REP | FO | FR },
+	{ "RST orig: CLOSE", IPPROTO_TCP,
+	  KN_CT_STATE_ESTABLISHED, REP, ORIG, RST, KN_CT_STATE_CLOSE, REP },
+	{ "RST-ACK reply to a SYN: CLOSE", IPPROTO_TCP,
+	  KN_CT_STATE_SYN_SENT, 0, REPLY, RST | ACK, KN_CT_STATE_CLOSE, REP },
+	{ "RST in FIN_WAIT: CLOSE", IPPROTO_TCP,
+	  KN_CT_STATE_FIN_WAIT, REP | FO, REPLY, RST, KN_CT_STATE_CLOSE, REP | FO },
+	{ "RST with SYN: CLOSE", IPPROTO_TCP,
+	  KN_CT_STATE_SYN_SENT, 0, ORIG, RST | SYN, KN_CT_STATE_CLOSE, 0 },
+	{ "CLOSE stays on ACK", IPPROTO_TCP,
+	  KN_CT_STATE_CLOSE, REP, ORIG, ACK, KN_CT_STATE_CLOSE, REP },
+	{ "CLOSE stays on SYN-ACK reply", IPPROTO_TCP,
+	  KN_CT_STATE_CLOSE, 0, REPLY, SYN | ACK, KN_CT_STATE_CLOSE, REP },
+	{ "CLOSE stays on FIN", IPPROTO_TCP,
+	  KN_CT_STATE_CLOSE, REP, ORIG, FIN, KN_CT_STATE_CLOSE, REP },
+	{ "SNAT flag kept", IPPROTO_TCP,
+	  KN_CT_STATE_SYN_SENT, KN_CT_F_SNAT, REPLY, SYN | ACK, KN_CT_STATE_SYN_RECV,
+	  KN_CT_F_SNAT | REP },
+	{ "UDP orig: UDP", IPPROTO_UDP,
+	  KN_CT_STATE_UDP, 0, ORIG, 0, KN_CT_STATE_UDP, 0 },
+	{ "UDP reply: UDP_REPLIED", IPPROTO_UDP,
+	  KN_CT_STATE_UDP, 0, REPLY, 0, KN_CT_STATE_UDP_REPLIED, REP },
+	{ "UDP orig after a reply: UDP_REPLIED", IPPROTO_UDP,
+	  KN_CT_STATE_UDP_REPLIED, REP, ORIG, 0, KN_CT_STATE_UDP_REPLIED, REP },
+	{ "UDP ignores TCP flag bits", IPPROTO_UDP,
+	  KN_CT_STATE_UDP, 0, ORIG, RST | FIN, KN_CT_STATE_UDP, 0 },
+	{ "UDP reply keeps SNAT", IPPROTO_UDP,
+	  KN_CT_STATE_UDP, KN_CT_F_SNAT, REPLY, 0, KN_CT_STATE_UDP_REPLIED,
+	  KN_CT_F_SNAT | REP },
+};
+
+static void state_case_desc(const struct state_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(state, state_cases, state_case_desc);
+
+static void kn_ct_next_status_test(struct kunit *test)
+{
+	const struct state_case *c = test->param_value;
+	struct kn_pkt p = {
+		.tuple = { .proto = c->proto, .kind = KN_CT_KIND_CONN },
+		.tcp_flags = c->tcp,
+	};
+	u32 got = kn_ct_next_status(kn_conn_status(c->state, c->flags), c->dir, &p);
+
+	KUNIT_EXPECT_EQ(test, kn_conn_state(got), c->want_state);
+	KUNIT_EXPECT_EQ(test, kn_conn_flags(got), c->want_flags);
+}
+
+/* A whole connection, packet by packet, through the same function. */
+static void kn_ct_next_status_sequence_test(struct kunit *test)
+{
+	static const struct { int dir; u8 tcp; u8 state; } seq[] = {
+		{ ORIG, SYN, KN_CT_STATE_SYN_SENT },
+		{ REPLY, SYN | ACK, KN_CT_STATE_SYN_RECV },
+		{ ORIG, ACK, KN_CT_STATE_ESTABLISHED },
+		{ ORIG, ACK | PSH, KN_CT_STATE_ESTABLISHED },
+		{ REPLY, ACK | PSH, KN_CT_STATE_ESTABLISHED },
+		{ ORIG, FIN | ACK, KN_CT_STATE_FIN_WAIT },
+		{ REPLY, ACK, KN_CT_STATE_FIN_WAIT },
+		{ REPLY, FIN | ACK, KN_CT_STATE_TIME_WAIT },
+		{ ORIG, ACK, KN_CT_STATE_TIME_WAIT },
+		{ ORIG, RST, KN_CT_STATE_CLOSE },
+		{ REPLY, ACK, KN_CT_STATE_CLOSE },
+	};
+	struct kn_pkt p = { .tuple = { .proto = IPPROTO_TCP } };
+	u32 status = kn_conn_status(KN_CT_STATE_SYN_SENT, 0);
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(seq); i++) {
+		p.tcp_flags = seq[i].tcp;
+		status = kn_ct_next_status(status, seq[i].dir, &p);
+		KUNIT_EXPECT_EQ_MSG(test, kn_conn_state(status), seq[i].state, "packet %u", i);
+		KUNIT_EXPECT_TRUE_MSG(test, i == 0 || (kn_conn_flags(status) & REP),
+				      "packet %u", i);
+	}
+}
+
+static struct kunit_case kn_ct_state_cases[] = {
+	KUNIT_CASE_PARAM(kn_ct_next_status_test, state_gen_params),
+	KUNIT_CASE(kn_ct_next_status_sequence_test),
+	{}
+};
+
+static struct kunit_suite kn_ct_state_suite = {
+	.name = "kn_ct_state",
+	.test_cases = kn_ct_state_cases,
+};
+
+/* ------------------------------------------------------------------ */
 /* kn_services_config                                                  */
 /* ------------------------------------------------------------------ */
 
@@ -2039,7 +2191,8 @@ static struct kunit_suite kn_services_config_suite = {
 	.test_cases = kn_services_config_cases,
 };
 
-kunit_test_suites(&kn_pick_suite, &kn_ct_suite, &kn_nat_suite, &kn_services_config_suite);
+kunit_test_suites(&kn_pick_suite, &kn_ct_suite, &kn_nat_suite, &kn_ct_state_suite,
+		  &kn_services_config_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit tests for kn's services: backend pick, connection table, NAT, states, checks");
