@@ -89,9 +89,10 @@ void kn_services_uninit(struct kn_services *services)
 	services->count = 0;
 }
 
+/* 0.0.0.0/8 too, as overlay decap: ipv4_is_zeronet() is 0.0.0.0 alone since 5.3 */
 static bool kn_addr_is_unicast(__be32 addr)
 {
-	return !(ipv4_is_zeronet(addr) || ipv4_is_multicast(addr) ||
+	return !((addr & htonl(0xff000000)) == 0 || ipv4_is_multicast(addr) ||
 		 ipv4_is_lbcast(addr) || ipv4_is_loopback(addr));
 }
 

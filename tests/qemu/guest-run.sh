@@ -71,7 +71,7 @@ run_load() {
 # The results of one suite from its debugfs KTAP: the case lines are the ones
 # indented by exactly four spaces ("    ok 2 name # SKIP why").
 kunit_suite_results() {
-	local suite=$1 ktap=$2 line desc why n=0
+	local suite=$1 ktap=$2 line desc why plan n=0
 	while IFS= read -r line; do
 		[[ "$line" =~ ^\ {4}(not\ )?ok\ [0-9]+\ (.*)$ ]] || continue
 		n=$((n + 1))
@@ -88,6 +88,16 @@ kunit_suite_results() {
 	if [ $n = 0 ]; then
 		why=$(grep -m1 '# failed' "$ktap" || tail -n1 "$ktap")
 		fail "kunit/$suite" "no test case ran: $(echo $why)"
+	fi
+	# A case's log in debugfs is small (512 bytes in 6.1): a case with a
+	# few failure messages can lose its own "not ok" line.  The suite's
+	# plan and its verdict (the last line, unindented) still tell.
+	plan=$(grep -m1 -E '^ {4}1\.\.[0-9]+$' "$ktap" | tr -d ' ')
+	if [ -n "$plan" ] && [ "${plan#1..}" != $n ]; then
+		fail "kunit/$suite" "planned ${plan#1..} cases, found $n results"
+	fi
+	if grep -qE '^not ok [0-9]+ ' "$ktap"; then
+		fail "kunit/$suite" "the suite's verdict is 'not ok': see $(basename "$ktap")"
 	fi
 }
 
