@@ -27,8 +27,9 @@ for the last service, whose backends are LIVE_BACKEND... (ADDR:PORT): it is
 the one the scenario connects to, programmed last, so last in
 KUBE-SERVICES, which iptables walks rule by rule.
 
-With "update", also the inputs that add one backend to service N/2 when the
-N services are in place, and that take it away again, as each data path's
+With "update", also the inputs that add one backend to the first service
+when the N services are in place (the first: the one whose chains
+nft-lookup.rules has too), and that take it away again, as each data path's
 programmer would: DIR/UPD.add and DIR/UPD.del for UPD in iptables (kube-
 proxy's partial sync: iptables-restore --noflush of the whole KUBE-SERVICES
 chain and the changed service's chains), nft (the new endpoint chain and
@@ -339,7 +340,7 @@ def main():
     if not update:
         return
 
-    s = services[n // 2]
+    s = services[0]
     old = list(s.backends)
     new_ep = fake_backend(n + 1, 0)
     s.backends = old + [new_ep]
