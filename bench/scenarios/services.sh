@@ -289,7 +289,7 @@ svc_order() {
 }
 
 scenario_setup() {
-	local n side i t pids=() largest=0 pid
+	local n side i t pids=() largest=0 pid order
 	SVC_CRR=$BENCH_TMP/crr
 	pp cc -O2 -Wall -o "$SVC_CRR" "$KN_ROOT/bench/crr.c"
 	for t in iptables-legacy-restore ipvsadm nft python3; do
@@ -361,7 +361,9 @@ scenario_setup() {
 		if [ "$n" = "$largest" ] && [ "$n" -gt 10000 ]; then
 			continue
 		fi
-		for side in $(svc_order $((i++ % 2))); do
+		order=$(svc_order $((i % 2)))
+		i=$((i + 1))
+		for side in $order; do
 			log "programming $n services on $side"
 			t=$(svc_time svc_load "$side" "$side-$n" "$n")
 			log "  $side: $n services in $t s"
