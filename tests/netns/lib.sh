@@ -72,6 +72,10 @@ expect_match() {
 	echo "ok: $1 matches /$3/" >&2
 }
 
+# indent TEXT: TEXT to stderr, each line indented (no exec: sed costs a
+# second in the TCG guest)
+indent() { [ -z "$1" ] || printf '    %s\n' "${1//$'\n'/$'\n'    }" >&2; }
+
 # expect_exit CODE CMD...: runs CMD, which must exit with CODE; its stderr
 # and stdout are left in $OUT.
 expect_exit() {
