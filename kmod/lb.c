@@ -25,6 +25,9 @@
 #include "nat.h"
 #include "netns.h"
 
+/* A new connection whose reply tuple is taken tries this many other ports. */
+#define KN_LB_PORT_TRIES	8
+
 static unsigned long kn_ct_timeout(u8 state)
 {
 	static const u32 secs[] = {
@@ -251,7 +254,9 @@ static unsigned int kn_lb_new(struct kn_net *kn, struct kn_ct_table *ct,
 	struct kn_conn *c, *got;
 	struct kn_backend *be;
 	__be32 reply_dst = p->tuple.src;
+	__be16 reply_dport = p->tuple.sport;
 	u8 st;
+	int i;
 
 	if (!set || !set->usable) {
 		this_cpu_inc(svc->stats->no_backend);
@@ -276,19 +281,30 @@ static unsigned int kn_lb_new(struct kn_net *kn, struct kn_ct_table *ct,
 		flags |= KN_CT_F_SNAT;
 	}
 	st = p->tuple.proto == IPPROTO_TCP ? KN_CT_STATE_SYN_SENT : KN_CT_STATE_UDP;
-	c = kn_ct_alloc();
-	if (!c) {
-		kn_ct_count(ct, KN_CT_DROP_NOMEM);
-		return NF_DROP;
+	for (i = 0; i < KN_LB_PORT_TRIES; i++) {
+		c = kn_ct_alloc();
+		if (!c) {
+			kn_ct_count(ct, KN_CT_DROP_NOMEM);
+			return NF_DROP;
+		}
+		c->node[0].tuple = p->tuple;
+		c->node[1].tuple = (struct kn_ct_tuple){
+			.src = be->addr, .dst = reply_dst,
+			.sport = be->port, .dport = reply_dport,
+			.proto = p->tuple.proto, .kind = KN_CT_KIND_CONN,
+		};
+		c->status = kn_conn_status(st, flags);
+		got = kn_ct_insert(ct, c, kn_ct_timeout(st), max);
+		if (PTR_ERR_OR_ZERO(got) != -EEXIST)
+			break;
+		/* The backend already answers this client address and port
+		 * for another connection (the client's port reached two
+		 * services with this backend): its replies could not be told
+		 * apart, so this one gets another source port, as
+		 * nf_conntrack's NAT does.
+		 */
+		reply_dport = htons(1024 + get_random_u32_below(65536 - 1024));
 	}
-	c->node[0].tuple = p->tuple;
-	c->node[1].tuple = (struct kn_ct_tuple){
-		.src = be->addr, .dst = reply_dst,
-		.sport = be->port, .dport = p->tuple.sport,
-		.proto = p->tuple.proto, .kind = KN_CT_KIND_CONN,
-	};
-	c->status = kn_conn_status(st, flags);
-	got = kn_ct_insert(ct, c, kn_ct_timeout(st), max);
 	if (IS_ERR(got)) {
 		if (PTR_ERR(got) == -EEXIST)
 			kn_ct_count(ct, KN_CT_DROP_CLASH);

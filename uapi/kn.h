@@ -306,7 +306,10 @@
  *       KN_CT_A_TIMEOUT_MS  u32, ms left before the entry expires
  *       KN_CT_A_FLAGS       u32 of KN_CT_F_*:
  *             KN_CT_F_REPLIED   a reply was seen
- *             KN_CT_F_SNAT      the source is rewritten too (hairpin)
+ *             KN_CT_F_SNAT      the source address is rewritten too
+ *                   (hairpin).  REPLY_DPORT differs from ORIG_SPORT when
+ *                   the backend already answered that client port for
+ *                   another connection: the source port is rewritten.
  *             KN_CT_F_AFFINITY  a sessionAffinity entry: ORIG is the client
  *                   address (ports 0) and the service, REPLY_SRC and
  *                   REPLY_SPORT the backend it sticks to
