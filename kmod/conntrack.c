@@ -122,13 +122,18 @@ static spinlock_t *kn_ct_lock_of(struct kn_ct_table *t, u32 bucket)
 	return &t->locks[bucket & (KN_CT_LOCKS - 1)];
 }
 
-/* Locks the buckets @b0 and @b1 in a fixed order, BHs off. */
+/*
+ * Locks the buckets @b0 and @b1 in a fixed order, BHs off.  Two buckets
+ * may share a lock; sparse counts it held twice all the same.
+ */
 static void kn_ct_lock2(struct kn_ct_table *t, u32 b0, u32 b1)
+	__acquires(bucket0) __acquires(bucket1)
 {
 	spinlock_t *l0 = kn_ct_lock_of(t, b0), *l1 = kn_ct_lock_of(t, b1);
 
 	if (l0 == l1) {
 		spin_lock_bh(l0);
+		__acquire(bucket1);
 		return;
 	}
 	if (l0 > l1)
@@ -138,11 +143,14 @@ static void kn_ct_lock2(struct kn_ct_table *t, u32 b0, u32 b1)
 }
 
 static void kn_ct_unlock2(struct kn_ct_table *t, u32 b0, u32 b1)
+	__releases(bucket0) __releases(bucket1)
 {
 	spinlock_t *l0 = kn_ct_lock_of(t, b0), *l1 = kn_ct_lock_of(t, b1);
 
 	if (l0 != l1)
 		spin_unlock(l1 > l0 ? l1 : l0);
+	else
+		__release(bucket1);
 	spin_unlock_bh(l1 > l0 ? l0 : l1);
 }
 

@@ -2,6 +2,7 @@
 #ifndef _KN_CONNTRACK_H
 #define _KN_CONNTRACK_H
 
+#include <linux/bits.h>
 #include <linux/list.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
@@ -34,8 +35,8 @@ struct kn_ct_node {
 };
 
 /* Internal status bits next to the uapi's KN_CT_F_* ones. */
-#define KN_CT_F_FIN_ORIG	(1U << 6)
-#define KN_CT_F_FIN_REPLY	(1U << 7)
+#define KN_CT_F_FIN_ORIG	BIT(6)
+#define KN_CT_F_FIN_REPLY	BIT(7)
 
 /*
  * One connection, or one client's affinity to a backend, found by the tuple
@@ -104,7 +105,7 @@ struct kn_ct_table {
 	u32 gc_next;			/* the next bucket the GC looks at */
 	struct delayed_work gc;
 	struct kn_ct_stats __percpu *stats;
-	spinlock_t locks[KN_CT_LOCKS];
+	spinlock_t locks[KN_CT_LOCKS];	/* the buckets' writers, see above */
 };
 
 struct kn_ct_table *kn_ct_create(u32 max);

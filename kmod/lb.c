@@ -356,7 +356,8 @@ static unsigned int kn_lb_hook(void *priv, struct sk_buff *skb,
 		/* A new SYN on a closed connection's tuple (a client reusing
 		 * its port): a new connection, free to go elsewhere.
 		 */
-		if (dir == KN_CT_DIR_ORIG && (p.tcp_flags & (TCPHDR_SYN | TCPHDR_ACK)) == TCPHDR_SYN &&
+		if (dir == KN_CT_DIR_ORIG &&
+		    (p.tcp_flags & (TCPHDR_SYN | TCPHDR_ACK)) == TCPHDR_SYN &&
 		    (st == KN_CT_STATE_TIME_WAIT || st == KN_CT_STATE_CLOSE)) {
 			kn_ct_remove(ct, c, KN_CT_REMOVED);
 		} else {
@@ -473,14 +474,16 @@ static const struct nf_hook_ops kn_lb_hook_ops[] = {
 
 int kn_lb_enable(struct kn_net *kn)
 {
+	const struct kn_settings *settings;
 	struct kn_ct_table *ct;
 	int err;
 
 	lockdep_assert_held(&kn->config_lock);
 	if (kn->ct)
 		return 0;
-	ct = kn_ct_create(rcu_dereference_protected(kn->settings,
-						    lockdep_is_held(&kn->config_lock))->conntrack_max);
+	settings = rcu_dereference_protected(kn->settings,
+					     lockdep_is_held(&kn->config_lock));
+	ct = kn_ct_create(settings->conntrack_max);
 	if (!ct)
 		return -ENOMEM;
 	err = nf_defrag_ipv4_enable(kn->net);

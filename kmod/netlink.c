@@ -66,7 +66,6 @@ static const struct nla_policy kn_policy[KN_A_MAX + 1] = {
 	[KN_A_CONNTRACK_STATS] = { .type = NLA_REJECT },
 };
 
-
 /*
  * Starts a reply to @info; on success the caller fills it and calls
  * genlmsg_end() + genlmsg_reply().

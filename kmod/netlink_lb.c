@@ -327,8 +327,13 @@ static int kn_put_backend_msg(struct sk_buff *skb, const void *svc, const void *
  * protocol (0: no filter), [3] services done, [4] backends of the current
  * service done.  cb->seq carries the table's generation.
  */
-enum { KN_SVC_DUMP_STARTED, KN_SVC_DUMP_ADDR, KN_SVC_DUMP_PORT_PROTO,
-       KN_SVC_DUMP_INDEX, KN_SVC_DUMP_BACKEND };
+enum {
+	KN_SVC_DUMP_STARTED,
+	KN_SVC_DUMP_ADDR,
+	KN_SVC_DUMP_PORT_PROTO,
+	KN_SVC_DUMP_INDEX,
+	KN_SVC_DUMP_BACKEND,
+};
 
 /* Reads the filter on the first call; the filter's key, or NULL for all. */
 static int kn_dump_filter(struct netlink_callback *cb, struct kn_service_key *key,
