@@ -10,6 +10,12 @@ every repetition's values.
 The KEY=VALUE pairs are the run's context from the host (command, host,
 tree, date, wall time), printed with the guest's under the heading.
 
+A scenario with connection figures per number of services (conn_rate_N,
+connect_us_N: the services scenario) also gets a plot of them, drawn by
+bench/plot.py: bench/results/SCENARIO.svg (SCENARIO-standin.svg without
+kn's side, as bench/run.sh names the table), or the path given as svg=PATH
+(svg= for none); the table links to it.
+
 Ratios are oriented so that above 1.0 means kn is better: kn/peer for a
 metric where higher is better (throughput), peer/kn where lower is better
 (latency).  One ratio per repetition, each kn run against the peer's run
@@ -23,9 +29,14 @@ printed as a list under the table; a meta "secs" replaces the host's
 KN_BENCH_SECS in the heading (a scenario with its own lengths)."""
 
 import csv
+import math
 import os
 import statistics
 import sys
+
+sys.dont_write_bytecode = True  # no bench/__pycache__ in the tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import plot  # noqa: E402  (bench/plot.py)
 
 
 def rows(path):
@@ -38,6 +49,9 @@ def num(x):
         return "%.0f" % x
     if x >= 10:
         return "%.1f" % x
+    if 0 < x < 0.1:
+        # two significant digits, not 0.00
+        return "%.*f" % (1 - math.floor(math.log10(x)), x)
     return "%.2f" % x
 
 
@@ -115,6 +129,27 @@ def main():
         cells.append(str(n))
         lines.append("| " + " | ".join(cells) + " |")
     lines.append("")
+    svg = host.get("svg")
+    if svg is None:
+        svg = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results",
+                           name + ("" if kn == "kn" else "-standin") + ".svg")
+    if svg:
+        caption = ["Command: %s" % host.get("command", "make bench"),
+                   "Debian kernel %s, QEMU/TCG, %s vCPUs, on %s; tree %s; %s; repetitions: %s."
+                   % (meta.get("kernel", "?"), meta.get("vcpus", "?"), host.get("host", "?"),
+                      host.get("tree", "?"), host.get("date", "?"),
+                      "/".join(str(r) for r in sorted(reps)) or "0")]
+        try:
+            drawn = plot.write_svg(base, svg, caption)
+        except Exception as e:  # a plot gone wrong must not cost the table
+            print("report.py: no plot (%s: %s)" % (type(e).__name__, e), file=sys.stderr)
+            drawn = False
+        if drawn:
+            lines.append("Plot: [%s](%s): new connections per second and connect() time "
+                         "against the number of services (medians, min–max whiskers), and kn's "
+                         "ratio to each peer in new connections per second, run by run."
+                         % (os.path.basename(svg), os.path.basename(svg)))
+            lines.append("")
     for note in notes:
         lines.append("- " + note)
     if notes:

@@ -20,6 +20,7 @@ compares, the way each is programmed:
                         lead to the first one's chain (see services.sh)
     DIR/kn.flush        kn-ctl -b: "service del" of every service
     DIR/target          the last service's VIP
+    DIR/changes         how many services the batched change touches (below)
 
 Service i (0-based) is VIP 10.96.0.0/12 + i + 1, port 80/tcp, named
 bench/svc-i:http; its backends are made-up pod addresses on port 8080, but
@@ -36,6 +37,17 @@ chain and the changed service's chains), nft (the new endpoint chain and
 the service chain rewritten), ipvs (ipvsadm arguments) and kn (kn-ctl
 arguments).
 
+With "update", also a batch of changes: one backend more for each of the
+CHANGES (100, or $KN_SVC_CHANGES, at most N - 2) services after the first (never the
+last, the one connected to), each its own new endpoint, in one run of each
+programmer, and the batch that takes them away again: DIR/UPD.change-add
+and DIR/UPD.change-del, for UPD in iptables (one kube-proxy partial sync
+with those services' chains), nft (one nft -f transaction, each service
+as in nft.add), ipvs (ipvsadm -R input, one -a or -d line per service) and
+kn (kn-ctl -b input, one backend add or del line per service).  Those
+services have chains of their own in nft-lookup.rules too, so that the
+nftables change is the same on either table.
+
 Chain names are kube-proxy's own: KUBE-SVC-/KUBE-SEP- and the first 16
 characters of the base32 of a SHA-256 (iptables), service-/endpoint- and 8
 such characters before the readable name (nftables).  With more than 1000
@@ -47,6 +59,7 @@ import hashlib
 import os
 import sys
 
+CHANGES = int(os.environ.get("KN_SVC_CHANGES", "100"))
 CLUSTER_CIDR = "10.244.0.0/16"
 SERVICE_CIDR = "10.96.0.0/12"
 NS = "bench"
@@ -262,20 +275,23 @@ def nft_full(services):
     return "".join(out)
 
 
-def nft_lookup(services):
+def nft_lookup(services, own):
     """The packet path of nft_full(services) for the last service, with the
-    chains of the first and the last service only: every other service's
-    element of service-ips leads to the first service's chain."""
+    chains of the first and the last service and of those in own only:
+    every other service's element of service-ips leads to the first
+    service's chain."""
     first, last = services[0], services[-1]
+    keep = [first] + [s for s in own if s is not first and s is not last] + [last]
     out = [NFT_BASE]
-    for s in (first, last):
+    for s in keep:
         out.append("add chain ip kube-proxy %s\n" % s.nft_chain)
         out += ["add chain ip kube-proxy %s\n" % s.nft_ep_chain(ep) for ep in s.backends]
-    for s in (first, last):
+    for s in keep:
         out.append(nft_service_chain_rules(s))
         out += [nft_endpoint_rules(s, ep) for ep in s.backends]
+    kept = {s.i for s in keep}
     for s in services:
-        chain = last.nft_chain if s is last else first.nft_chain
+        chain = s.nft_chain if s.i in kept else first.nft_chain
         out.append("add element ip kube-proxy cluster-ips { %s }\n" % s.vip)
         out.append("add element ip kube-proxy service-ips { %s . tcp . %d : goto %s }\n"
                    % (s.vip, PORT, chain))
@@ -326,6 +342,9 @@ def main():
     services = [Service(i, [fake_backend(i, 0), fake_backend(i, 1)]) for i in range(n - 1)]
     services.append(Service(n - 1, live))
     large = sum(len(s.backends) for s in services) > 1000
+    # The services the batched change touches: after the first (which the
+    # single change is made to), before the last (connected to).
+    changed = services[1:1 + max(0, min(CHANGES, n - 2))]
 
     write(os.path.join(out, "kn.batch"), "".join(kn_service(s) for s in services))
     write(os.path.join(out, "ipvs.rules"), "".join(ipvs_service(s) for s in services))
@@ -333,10 +352,11 @@ def main():
           "".join("addr add %s/32 dev kube-ipvs0\n" % s.vip for s in services))
     write(os.path.join(out, "iptables.rules"), ipt_restore(services, None, large))
     write(os.path.join(out, "nft.rules"), nft_full(services))
-    write(os.path.join(out, "nft-lookup.rules"), nft_lookup(services))
+    write(os.path.join(out, "nft-lookup.rules"), nft_lookup(services, changed))
     write(os.path.join(out, "kn.flush"),
           "".join("service del %s:%d/tcp\n" % (s.vip, PORT) for s in services))
     write(os.path.join(out, "target"), services[-1].vip + "\n")
+    write(os.path.join(out, "changes"), "%d\n" % len(changed))
     if not update:
         return
 
@@ -353,6 +373,34 @@ def main():
     write(os.path.join(out, "nft.del"), nft_update(s, new_ep, False))
     write(os.path.join(out, "ipvs.del"), "-d -t %s:%d -r %s\n" % (s.vip, PORT, new_ep))
     write(os.path.join(out, "kn.del"), "backend del %s:%d/tcp %s\n" % (s.vip, PORT, new_ep))
+    if changed:
+        write_changes(out, services, changed, n, large)
+
+
+def write_changes(out, services, changed, n, large):
+    """The batched change's inputs (see the module's doc): each changed
+    service gets an endpoint of its own, addresses no other backend has."""
+    olds = [list(s.backends) for s in changed]
+    news = [fake_backend(n + 2 + k, 0) for k in range(len(changed))]
+    idx = {s.i for s in changed}
+    for s, old, ep in zip(changed, olds, news):
+        s.backends = old + [ep]
+    write(os.path.join(out, "iptables.change-add"), ipt_restore(services, idx, large))
+    write(os.path.join(out, "nft.change-add"),
+          "".join(nft_update(s, ep, True) for s, ep in zip(changed, news)))
+    write(os.path.join(out, "ipvs.change-add"),
+          "".join("-a -t %s:%d -r %s -m -w 1\n" % (s.vip, PORT, ep) for s, ep in zip(changed, news)))
+    write(os.path.join(out, "kn.change-add"),
+          "".join("backend add %s:%d/tcp %s\n" % (s.vip, PORT, ep) for s, ep in zip(changed, news)))
+    for s, old in zip(changed, olds):
+        s.backends = old
+    write(os.path.join(out, "iptables.change-del"), ipt_restore(services, idx, large))
+    write(os.path.join(out, "nft.change-del"),
+          "".join(nft_update(s, ep, False) for s, ep in zip(changed, news)))
+    write(os.path.join(out, "ipvs.change-del"),
+          "".join("-d -t %s:%d -r %s\n" % (s.vip, PORT, ep) for s, ep in zip(changed, news)))
+    write(os.path.join(out, "kn.change-del"),
+          "".join("backend del %s:%d/tcp %s\n" % (s.vip, PORT, ep) for s, ep in zip(changed, news)))
 
 
 if __name__ == "__main__":

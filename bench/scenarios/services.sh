@@ -59,8 +59,10 @@
 #    less: every service an element of service-ips, but all but the first
 #    and the last lead to the first's chain; a packet to the last service
 #    meets exactly what it would meet in the full table, and nftables'
-#    programming time is measured at 1000 only.  A change is kube-proxy's
-#    partial sync: the new endpoint chain, the service chain rewritten.
+#    programming time is measured at 1000 only.  (The services the batched
+#    change touches have chains of their own there too.)  A change is
+#    kube-proxy's partial sync: the new endpoint chain, the service chain
+#    rewritten.
 #  - kn: kn-ctl -b with "service add" and "backend add" lines; a change is
 #    one kn-ctl backend add.
 #
@@ -73,7 +75,15 @@
 #    10000): the first load of each node, timed, one data path at a time,
 #    then (for 1000) reloads after a flush;
 #  - the time to add one backend to one of 10000 services, and take it away
-#    again (untimed);
+#    again (untimed): the whole command, the process's start-up included
+#    (about 130 ms under TCG whatever the process);
+#  - the time per change of a batch of 100 (one backend more for each of
+#    100 services of 10000) in one run of each programmer: one kn-ctl -b,
+#    one ipvsadm -R, one iptables-restore --noflush (kube-proxy's partial
+#    sync of those 100 services), one nft -f; the programmer is started
+#    first, with its input a pipe, and timed from the first byte written
+#    to its exit (svc_time_fed), so that its start-up is left out; divided
+#    by 100.  The batch that takes them away again is not timed;
 #  - the connection table's bytes per entry: kn's (kn-ctl conntrack stats)
 #    and the slab object sizes of nf_conntrack (and ip_vs_conn for IPVS).
 #
@@ -85,6 +95,8 @@
 #   KN_BENCH_SVC_SECS      seconds per connection test (default 3)
 #   KN_BENCH_SVC_FEW       repetitions of the long tests: connections at the
 #                          largest size, programming, changes (default 3)
+#   KN_BENCH_SVC_CHANGES   changes in the batched change (default 100; at
+#                          most the changed size's number of services - 2)
 #   KN_BENCH_SVC_NFT_FULL  largest size nftables gets in full (default 1000)
 # Clients and servers all run on vCPU 0 (bench/lib.sh says why).
 
@@ -100,6 +112,7 @@ SVC_SERVERS=(10.244.1.3 10.244.1.4)
 SVC_BACKEND_PORT=8080
 SVC_SIDES=()
 SVC_UPDATE=          # the size the change is made at
+SVC_CHANGES=0        # how many changes the batched change makes
 SVC_BRNF_LOADED=0    # whether this scenario loaded br_netfilter
 declare -A SVC_LABEL=([kn]="kn" [ipt]="kube-proxy iptables" [ipvs]="kube-proxy IPVS"
 	[nft]="kube-proxy nftables")
@@ -109,13 +122,60 @@ svc_gen() { echo "$BENCH_TMP/gen/$1"; }
 svc_ns() { ip netns exec "$@"; }
 svc_kn() { nsenter --net="/run/netns/$1" "$KN_CTL" "${@:2}"; }
 
-# svc_time CMD...: runs CMD, prints how long it took, in seconds.
+# svc_time CMD...: runs CMD, prints how long it took, in seconds.  bash's
+# clock, not date's: a date after CMD would add its own start-up.
 svc_time() {
 	local t0 t1
-	t0=$(date +%s%N)
+	t0=$EPOCHREALTIME
 	"$@" > "$BENCH_TMP/time.out" 2>&1 || die "$*: $(tail -n 5 "$BENCH_TMP/time.out")"
-	t1=$(date +%s%N)
-	awk -v d=$((t1 - t0)) 'BEGIN { printf "%.3f\n", d / 1e9 }'
+	t1=$EPOCHREALTIME
+	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", b - a }'
+}
+
+# svc_time_fed SIDE NODE FILE: SIDE's programmer run in NODE on FILE, fed
+# through a pipe: started first, on an empty pipe, and timed once it waits
+# on it, from the first byte written to its exit; prints that, in seconds.
+# Its start-up (exec, the dynamic linker: about 130 ms under TCG) is left
+# out; what it does once it has its input (reading the kernel's state,
+# parsing, the requests) is in.
+svc_time_fed() {
+	local side=$1 node=$2 fifo=$BENCH_TMP/feed out=$BENCH_TMP/feed.out input pid t0 t1 rc=0 w=
+	[ -s "$3" ] || die "no $3"
+	input=$(< "$3")
+	rm -f "$fifo"
+	mkfifo "$fifo"
+	# Read-write: the programmer's open of the pipe does not wait for a
+	# writer; its copy of fd 9 is closed, so it sees the end when ours is.
+	exec 9<> "$fifo"
+	case "$side" in
+	kn) nsenter --net="/run/netns/$node" "$KN_CTL" -b - < "$fifo" > "$out" 2>&1 9>&- & ;;
+	ipt) ip netns exec "$node" iptables-legacy-restore --noflush < "$fifo" > "$out" 2>&1 9>&- & ;;
+	ipvs) ip netns exec "$node" ipvsadm -R < "$fifo" > "$out" 2>&1 9>&- & ;;
+	nft) ip netns exec "$node" nft -f - < "$fifo" > "$out" 2>&1 9>&- & ;;
+	esac
+	pid=$!
+	# nsenter and ip netns exec exec the programmer: same pid.  Started
+	# when it sleeps in the pipe's read (pipe_read; anon_pipe_read on 6.16
+	# and later).
+	for _ in $(seq 300); do
+		w=$(cat "/proc/$pid/wchan" 2> /dev/null) || break
+		[[ "$w" != *pipe_read ]] || break
+		sleep 0.1
+	done
+	[[ "$w" == *pipe_read ]] || log "  $side: $(cat "/proc/$pid/comm" 2> /dev/null) not waiting on its input ('$w'): timed with (part of) its start-up"
+	# The programmer the only reader now: should it fail and exit, a
+	# write fails (EPIPE, SIGPIPE ignored in this subshell) rather than
+	# fill the pipe for ever.
+	exec 8> "$fifo" 9>&-
+	trap '' PIPE
+	t0=$EPOCHREALTIME
+	printf '%s\n' "$input" >&8 || true
+	exec 8>&-
+	wait "$pid" || rc=$?
+	t1=$EPOCHREALTIME
+	rm -f "$fifo"
+	[ "$rc" = 0 ] || die "$side: $3 in $node (exit $rc): $(tail -n 5 "$out")"
+	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f\n", b - a }'
 }
 
 # What kube-proxy's iptables mode installs once, at its start: the nat and
@@ -277,6 +337,19 @@ svc_change() {
 	esac
 }
 
+# svc_change_batch SIDE N change-add|change-del: the batched change to node
+# SIDE-N, or the batch that takes it away again, untimed.
+svc_change_batch() {
+	local side=$1 node=$1-$2 f
+	f=$(svc_gen "$2")/${side/#ipt/iptables}.$3
+	case "$side" in
+	kn) svc_kn "$node" -b "$f" ;;
+	ipt) svc_ns "$node" iptables-legacy-restore --noflush "$f" ;;
+	ipvs) svc_ns "$node" ipvsadm -R < "$f" ;;
+	nft) svc_ns "$node" nft -f "$f" ;;
+	esac
+}
+
 svc_order() {
 	# $1: 0 or 1; prints the sides in order or reversed
 	local i
@@ -318,6 +391,13 @@ scenario_setup() {
 		[ "$n" -le "$largest" ] || largest=$n
 	done
 	SVC_LARGEST=$largest
+	if [ -n "$SVC_UPDATE" ]; then
+		# svcgen.py's count: at most the services between the first and the last
+		SVC_CHANGES=${KN_BENCH_SVC_CHANGES:-100}
+		[[ "$SVC_CHANGES" =~ ^[0-9]+$ ]] || die "KN_BENCH_SVC_CHANGES: not a number: $SVC_CHANGES"
+		[ "$SVC_CHANGES" -le $((SVC_UPDATE - 2)) ] || SVC_CHANGES=$((SVC_UPDATE - 2))
+		[ "$SVC_CHANGES" -ge 0 ] || SVC_CHANGES=0
+	fi
 	for n in "${SVC_SIZES[@]}"; do
 		bench_metric "conn_rate_$n" higher conn/s "New TCP connections per second through a ClusterIP, $n services"
 	done
@@ -329,12 +409,15 @@ scenario_setup() {
 		bench_metric "prog_$n" lower s "Time to program $n services of 2 backends"
 	done
 	[ -z "$SVC_UPDATE" ] ||
-		bench_metric update_s lower s "Time to add one backend to one service of $SVC_UPDATE"
+		bench_metric update_s lower s "Time to add one backend to one service of $SVC_UPDATE, whole command"
+	[ "$SVC_CHANGES" = 0 ] ||
+		bench_metric change_ms lower ms "Time per change, $SVC_CHANGES changes (a backend more for each of $SVC_CHANGES services) in one batch at $SVC_UPDATE services, start-up left out"
 	bench_metric ct_bytes lower bytes "Connection-table memory per connection (slab object)"
 	# Reloads and changes first in each repetition, so that the last
 	# connections come after the last reload (scenario_check counts them).
 	svc_in 1000 "${SVC_SIZES[@]}" && bench_test program_1000
 	[ -z "$SVC_UPDATE" ] || bench_test update
+	[ "$SVC_CHANGES" = 0 ] || bench_test change
 	for n in "${SVC_SIZES[@]}"; do
 		eval "test_conn_$n() { svc_test_conn $n \"\$@\"; }"
 		bench_test "conn_$n"
@@ -343,9 +426,13 @@ scenario_setup() {
 
 	for n in "${SVC_SIZES[@]}"; do
 		log "generating $n services"
-		pp python3 "$KN_ROOT/bench/svcgen.py" "$(svc_gen "$n")" "$n" \
+		KN_SVC_CHANGES=$SVC_CHANGES pp python3 "$KN_ROOT/bench/svcgen.py" "$(svc_gen "$n")" "$n" \
 			"${SVC_SERVERS[0]}:$SVC_BACKEND_PORT" "${SVC_SERVERS[1]}:$SVC_BACKEND_PORT" update
 	done
+	if [ "$SVC_CHANGES" != 0 ]; then
+		n=$(wc -l < "$(svc_gen "$SVC_UPDATE")/kn.change-add")
+		[ "$n" = "$SVC_CHANGES" ] || die "svcgen.py wrote $n changes, not $SVC_CHANGES"
+	fi
 	svc_warm
 	for n in "${SVC_SIZES[@]}"; do
 		for side in "${SVC_SIDES[@]}"; do
@@ -385,6 +472,7 @@ scenario_setup() {
 	# What is left of the rule files: only the change's are needed.
 	for n in "${SVC_SIZES[@]}"; do
 		rm -f "$(svc_gen "$n")"/{iptables.rules,nft.rules,nft-lookup.rules,ipvs.rules,ipvs.addrs,kn.batch}
+		[ "$n" = "$SVC_UPDATE" ] || rm -f "$(svc_gen "$n")"/*.{add,del,change-add,change-del}
 		[ "$n" = 1000 ] && continue
 		rm -f "$(svc_gen "$n")/kn.flush"
 	done
@@ -395,15 +483,17 @@ scenario_setup() {
 # save the VM's memory).
 svc_regen_1000() {
 	[ -f "$(svc_gen 1000)/iptables.rules" ] && return 0
-	python3 "$KN_ROOT/bench/svcgen.py" "$(svc_gen 1000)" 1000 \
+	KN_SVC_CHANGES=$SVC_CHANGES python3 "$KN_ROOT/bench/svcgen.py" "$(svc_gen 1000)" 1000 \
 		"${SVC_SERVERS[0]}:$SVC_BACKEND_PORT" "${SVC_SERVERS[1]}:$SVC_BACKEND_PORT" update
 }
 
 svc_note() {
 	bench_meta note "data paths: kn: kn-ctl -b; kube-proxy iptables: iptables-legacy $(iptables-legacy --version | awk '{print $2}'), rules as kube-proxy's full sync (per-endpoint comments left out beyond 1000 endpoints, as kube-proxy does), br_netfilter; kube-proxy IPVS: ipvsadm -R (rr, masquerading) and ip -batch for the VIPs on kube-ipvs0, net.ipv4.vs.conntrack=1, without the ipset rules (no ipset), br_netfilter; kube-proxy nftables: nft $(nft --version | awk '{print $2}') -f, table ip kube-proxy, br_netfilter"
-	bench_meta note "nftables above $SVC_NFT_FULL services: every service is an element of the service-ips map, but only the first and the last service have chains of their own (the others' elements lead to the first's chain): the measured service's packets meet the full table's path, which takes too long to load under TCG; no programming time for nftables there"
+	bench_meta note "nftables above $SVC_NFT_FULL services: every service is an element of the service-ips map, but only the first and the last service (and the $SVC_CHANGES the batched change touches) have chains of their own (the others' elements lead to the first's chain): the measured service's packets meet the full table's path, which takes too long to load under TCG; no programming time for nftables there"
 	bench_meta note "connections: bench/crr.c, one at a time from the client pod to the last service programmed (last in KUBE-SERVICES), connect() then close() with a RST; $SVC_SECS s per run; $SVC_FEW repetitions at $SVC_LARGEST services"
-	bench_meta note "programming time: the first load of each node, one data path at a time (rep 1); for 1000 services, reloads after a flush (reps 2-$SVC_FEW); the change: kube-proxy's partial sync for iptables (iptables-restore --noflush of KUBE-SERVICES and the changed service's chains) and nftables (nft -f), ipvsadm -a, kn-ctl backend add"
+	bench_meta note "programming time: the first load of each node, one data path at a time (rep 1); for 1000 services, reloads after a flush (reps 2-$SVC_FEW); the change: kube-proxy's partial sync for iptables (iptables-restore --noflush of KUBE-SERVICES and the changed service's chains) and nftables (nft -f), ipvsadm -a, kn-ctl backend add: the whole command, timed from the shell, its start-up included"
+	[ "$SVC_CHANGES" = 0 ] ||
+		bench_meta note "time per change: one backend more for each of $SVC_CHANGES services (services 2 to $((SVC_CHANGES + 1)) of $SVC_UPDATE), each a new endpoint, in one run of each programmer: one kn-ctl -b with $SVC_CHANGES backend add lines; one ipvsadm -R with $SVC_CHANGES -a lines; one iptables-restore --noflush, kube-proxy's partial sync (KUBE-SERVICES whole, the $SVC_CHANGES services' KUBE-SVC chains rewritten and their new KUBE-SEP chains); one nft -f of $SVC_CHANGES partial syncs as one transaction (per service its new endpoint chain, its service chain flushed and rewritten); the programmer started first with its input a pipe, timed from the first byte written to it to the programmer's exit (its start-up left out, the rest, reading the kernel's state included), divided by $SVC_CHANGES; the batch that takes the backends away again is not timed"
 }
 
 # test_conn_N SIDE REP: connections to the last service of node SIDE-N.
@@ -441,6 +531,19 @@ test_update() {
 	# not the one the connections go to).
 	[ "$rep" = "$SVC_FEW" ] || svc_change "$side" "$SVC_UPDATE" del
 	bench_record update_s "$side" "$rep" "$t"
+}
+
+# test_change SIDE REP: the batched change to SVC_UPDATE services, its time
+# per change (start-up left out), then taken away again (not timed, nor
+# after the last repetition, as in test_update).
+test_change() {
+	local side=$1 rep=$2 t
+	[ "$rep" -ge 1 ] && [ "$rep" -le "$SVC_FEW" ] || return 0
+	t=$(svc_time_fed "$side" "$side-$SVC_UPDATE" \
+		"$(svc_gen "$SVC_UPDATE")/${side/#ipt/iptables}.change-add")
+	log "  $side: $SVC_CHANGES changes in $t s"
+	[ "$rep" = "$SVC_FEW" ] || svc_change_batch "$side" "$SVC_UPDATE" change-del > /dev/null
+	bench_record change_ms "$side" "$rep" "$(awk -v t="$t" -v n="$SVC_CHANGES" 'BEGIN { printf "%.4f\n", t * 1000 / n }')"
 }
 
 # svc_slab NAME: the object size of slab cache NAME, in bytes.
