@@ -22,6 +22,8 @@
 #define KN_CT_GC_INTERVAL	(HZ / 10)
 /* A new entry in a full table may evict an unreplied one this close. */
 #define KN_CT_EARLY_DROP_BUCKETS 8
+/* ... and at most this many, whatever the limit: a bound on a SYN's cost. */
+#define KN_CT_EARLY_DROP_SPAN_MAX 4096
 
 static struct kmem_cache *kn_conn_cache __read_mostly;
 
@@ -210,15 +212,21 @@ static bool kn_ct_taken_locked(struct kn_ct_table *t, u32 bucket,
 /*
  * Makes room by evicting one entry near @bucket that no reply has
  * confirmed (or that has expired), as nf_conntrack's early_drop does: a
- * flood of new connections only ever evicts its own kind.
+ * flood of new connections only ever evicts its own kind.  A full table
+ * holds @limit entries: when that is fewer than its buckets (the limit was
+ * lowered after the table was made), the scan widens to cover about
+ * KN_CT_EARLY_DROP_BUCKETS entries, as if there were one per bucket.
  */
-static bool kn_ct_early_drop(struct kn_ct_table *t, u32 bucket)
+static bool kn_ct_early_drop(struct kn_ct_table *t, u32 bucket, u32 limit)
 {
+	u32 i, span = KN_CT_EARLY_DROP_BUCKETS, buckets = t->mask + 1;
 	struct kn_ct_node *n;
 	struct kn_conn *c;
-	int i;
 
-	for (i = 0; i < KN_CT_EARLY_DROP_BUCKETS; i++) {
+	if (limit < buckets)
+		span = min3(KN_CT_EARLY_DROP_BUCKETS * (buckets / max(limit, 1U)),
+			    KN_CT_EARLY_DROP_SPAN_MAX, buckets);
+	for (i = 0; i < span; i++) {
 		hlist_for_each_entry_rcu(n, &t->buckets[(bucket + i) & t->mask], hnode) {
 			u32 status;
 
@@ -249,7 +257,7 @@ struct kn_conn *kn_ct_insert(struct kn_ct_table *t, struct kn_conn *c,
 	c->expires = (u32)(jiffies + timeout);
 	kn_ct_buckets_of(t, c, &b0, &b1);
 
-	if (atomic_inc_return(&t->count) > max && !kn_ct_early_drop(t, b0)) {
+	if (atomic_inc_return(&t->count) > max && !kn_ct_early_drop(t, b0, max)) {
 		atomic_dec(&t->count);
 		kn_ct_count(t, KN_CT_DROP_FULL);
 		kn_ct_free(c);

@@ -20,6 +20,7 @@
 #include <kunit/visibility.h>
 
 #include "uapi/kn.h"
+#include "bridge.h"
 #include "conntrack.h"
 #include "lb.h"
 #include "nat.h"
@@ -321,6 +322,25 @@ static unsigned int kn_lb_new(struct kn_net *kn, struct kn_ct_table *ct,
 	return NF_ACCEPT;
 }
 
+/*
+ * The node redirects a pod that sent it a packet it routed straight back
+ * out of kn0: to a VIP, the redirect names the backend as next hop (for a
+ * hairpin connection, the pod itself), and a pod that takes it sends the
+ * VIP's packets to the backend's MAC, past the translation, and loses its
+ * connections.  The "all" sysctl overrides a device's send_redirects, so
+ * kn cannot turn them off on kn0 alone; it stops them here instead, all
+ * of them: kn0 switches its pods to each other, no redirect through it
+ * ever helps.
+ */
+static bool kn_lb_redirect_leaks(const struct kn_pkt *p, const struct kn_conn *c,
+				 const struct nf_hook_state *state)
+{
+	if (p->icmp_type != ICMP_REDIRECT)
+		return false;
+	return c || (state && state->hook == NF_INET_LOCAL_OUT && state->out &&
+		     kn_dev_is_bridge(state->out));
+}
+
 static unsigned int kn_lb_hook(void *priv, struct sk_buff *skb,
 			       const struct nf_hook_state *state)
 {
@@ -344,6 +364,10 @@ static unsigned int kn_lb_hook(void *priv, struct sk_buff *skb,
 
 	c = kn_ct_lookup(ct, &p.tuple, &dir);
 	if (p.icmp_error) {
+		if (kn_lb_redirect_leaks(&p, c, state)) {
+			kn_ct_count(ct, KN_CT_DROP_REDIRECT);
+			return NF_DROP;
+		}
 		if (c && kn_lb_translate(skb, &p, c, dir, state)) {
 			kn_ct_count(ct, KN_CT_DROP_NOMEM);
 			return NF_DROP;
@@ -392,6 +416,10 @@ bool kn_lb_bridged(struct net *net, struct sk_buff *skb)
 	/* Only replies whose destination stays can be switched: a hairpin
 	 * reply is addressed to kn0 and goes through the host's hooks.
 	 */
+	if (kn_lb_redirect_leaks(&p, c, NULL)) {
+		kn_ct_count(ct, KN_CT_DROP_REDIRECT);
+		return false;
+	}
 	if (!c || dir != KN_CT_DIR_REPLY ||
 	    (kn_conn_flags(READ_ONCE(c->status)) & KN_CT_F_SNAT))
 		return true;

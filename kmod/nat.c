@@ -23,10 +23,12 @@ static bool kn_nat_pull(struct sk_buff *skb, unsigned int len)
 	return pskb_may_pull(skb, skb_network_offset(skb) + len);
 }
 
-static bool kn_icmp_is_error(u8 type)
+/* ICMP messages that quote a packet: the errors, and redirects. */
+static bool kn_icmp_quotes(u8 type)
 {
 	return type == ICMP_DEST_UNREACH || type == ICMP_SOURCE_QUENCH ||
-	       type == ICMP_TIME_EXCEEDED || type == ICMP_PARAMETERPROB;
+	       type == ICMP_TIME_EXCEEDED || type == ICMP_PARAMETERPROB ||
+	       type == ICMP_REDIRECT;
 }
 
 static unsigned int kn_l4_hdr_len(u8 proto)
@@ -111,8 +113,8 @@ int kn_nat_parse(struct sk_buff *skb, struct kn_pkt *p)
 		if (tot_len < ihl + sizeof(struct icmphdr) ||
 		    !kn_nat_pull(skb, ihl + sizeof(struct icmphdr)))
 			return -EINVAL;
-		if (!kn_icmp_is_error(((const struct icmphdr *)
-				       (skb_network_header(skb) + ihl))->type))
+		p->icmp_type = ((const struct icmphdr *)(skb_network_header(skb) + ihl))->type;
+		if (!kn_icmp_quotes(p->icmp_type))
 			return -EPROTONOSUPPORT;
 		return kn_nat_parse_icmp(skb, p, tot_len);
 	default:

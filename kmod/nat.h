@@ -19,6 +19,7 @@ struct kn_pkt {
 	u16 inner_off;			/* ICMP error: the quoted IPv4 header */
 	u16 inner_l4off;
 	u8 tcp_flags;
+	u8 icmp_type;			/* ICMP error: its type */
 	bool icmp_error;
 	bool inner_l4_whole;		/* the quote holds the L4 checksum */
 };

@@ -547,6 +547,7 @@ int kn_nl_get_conntrack_stats(struct sk_buff *req, struct genl_info *info)
 		[KN_CT_DROP_INVALID] = KN_CT_STATS_A_DROP_INVALID,
 		[KN_CT_NO_BACKEND] = KN_CT_STATS_A_NO_BACKEND,
 		[KN_CT_DROP_CLASH] = KN_CT_STATS_A_DROP_CLASH,
+		[KN_CT_DROP_REDIRECT] = KN_CT_STATS_A_DROP_REDIRECT,
 	};
 	struct kn_net *kn = kn_net(genl_info_net(info));
 	struct kn_ct_table *ct = kn_lb_table(kn);

@@ -301,6 +301,7 @@ static const struct {
 	{ KN_CT_STATS_A_DROP_INVALID, "drop-invalid" },
 	{ KN_CT_STATS_A_NO_BACKEND, "no-backend" },
 	{ KN_CT_STATS_A_DROP_CLASH, "drop-clash" },
+	{ KN_CT_STATS_A_DROP_REDIRECT, "drop-redirect" },
 };
 
 /* Every attribute but UNSPEC and PAD is printed. */
@@ -321,6 +322,7 @@ static const enum mnl_attr_data_type ct_stats_policy[KN_CT_STATS_A_MAX + 1] = {
 	[KN_CT_STATS_A_DROP_INVALID]	= MNL_TYPE_U64,
 	[KN_CT_STATS_A_NO_BACKEND]	= MNL_TYPE_U64,
 	[KN_CT_STATS_A_DROP_CLASH]	= MNL_TYPE_U64,
+	[KN_CT_STATS_A_DROP_REDIRECT]	= MNL_TYPE_U64,
 };
 
 int kn_ct_stats_parse_reply(const struct nlmsghdr *nlh, void *data)

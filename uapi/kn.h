@@ -331,7 +331,9 @@
  *       evicted for a new one), DROP_FULL (new connections dropped: table
  *       full), DROP_NOMEM, DROP_INVALID (malformed packets to a VIP or of a
  *       tracked connection), NO_BACKEND (refused for want of a backend),
- *       DROP_CLASH (new connections dropped: their REPLY tuple was taken).
+ *       DROP_CLASH (new connections dropped: their REPLY tuple was taken),
+ *       DROP_REDIRECT (ICMP redirects about a translated connection, not
+ *       sent: they would name the backend as next hop for the VIP).
  */
 #ifndef _UAPI_KN_H
 #define _UAPI_KN_H
@@ -670,6 +672,7 @@ enum kn_ct_stats_attr {
 	KN_CT_STATS_A_DROP_INVALID,
 	KN_CT_STATS_A_NO_BACKEND,
 	KN_CT_STATS_A_DROP_CLASH,
+	KN_CT_STATS_A_DROP_REDIRECT,
 	__KN_CT_STATS_A_LAST
 };
 

@@ -728,11 +728,13 @@ static void kn_ct_limit_test(struct kunit *test)
 
 /*
  * A flood of new connections into a full table evicts only its own kind
- * (unreplied), never the replied ones.  Whether a given insert finds an
- * unreplied entry within its 8 neighbouring buckets depends on the hash;
- * with 8 unreplied entries (16 hash nodes) in 1024 buckets each of the 192
- * inserts past the limit finds one with probability ~0.12, so that none
- * at all does is ~3e-11 likely.
+ * (unreplied), never the replied ones.  The limit (16) is far below what
+ * the table's 1024 buckets were made for, so early drop looks at 512
+ * buckets from the new entry's: half the table, where the 8 unreplied
+ * entries' 16 hash nodes sit at random.  An insert finds none there only
+ * if they all fall in the other half; whatever their places, that is true
+ * for fewer than half the buckets an insert may start from, so well over
+ * half of the 192 inserts past the limit evict one.
  */
 static void kn_ct_flood_test(struct kunit *test)
 {
@@ -777,9 +779,47 @@ static void kn_ct_flood_test(struct kunit *test)
 	 */
 	KUNIT_EXPECT_EQ(test, stat(test, KN_CT_INSERTS) + stat(test, KN_CT_DROP_FULL), 208ULL);
 	KUNIT_EXPECT_EQ(test, stat(test, KN_CT_INSERTS) - stat(test, KN_CT_EARLY_DROPS), 16ULL);
-	KUNIT_EXPECT_GT(test, stat(test, KN_CT_EARLY_DROPS), 0ULL);
-	KUNIT_EXPECT_GT(test, stat(test, KN_CT_DROP_FULL), 0ULL);
+	KUNIT_EXPECT_GT(test, stat(test, KN_CT_EARLY_DROPS), 96ULL);
 	KUNIT_EXPECT_EQ(test, stat(test, KN_CT_EXPIRED), 0ULL);
+}
+
+/*
+ * A limit of 1 or 2 in 1024 buckets: early drop looks at the whole table
+ * (no further: its span is capped by the buckets), so every new entry
+ * past the limit evicts an unreplied one, wherever it hashes, and a
+ * replied entry is never the one.
+ */
+static void kn_ct_sparse_limit_test(struct kunit *test)
+{
+	struct kn_conn *replied, *got;
+	struct kn_ct_tuple o;
+	u32 i;
+
+	for (i = 0; i < 100; i++) {
+		got = insert_n(test, i, SYN_SENT, 1);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(got));
+		KUNIT_EXPECT_EQ(test, ct_count(test), 1);
+	}
+	KUNIT_EXPECT_EQ(test, stat(test, KN_CT_EARLY_DROPS), 99ULL);
+	KUNIT_EXPECT_EQ(test, stat(test, KN_CT_DROP_FULL), 0ULL);
+	o = orig_tuple(99);
+	KUNIT_EXPECT_PTR_EQ(test, lookup(test, &o, NULL), got);
+
+	replied = insert_n(test, 1000, ESTABLISHED, 2);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(replied));
+	for (i = 100; i < 200; i++) {
+		got = insert_n(test, i, SYN_SENT, 2);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(got));
+		KUNIT_EXPECT_EQ(test, ct_count(test), 2);
+	}
+	KUNIT_EXPECT_EQ(test, stat(test, KN_CT_EARLY_DROPS), 199ULL);
+	o = orig_tuple(1000);
+	KUNIT_EXPECT_PTR_EQ(test, lookup(test, &o, NULL), replied);
+	/* only the replied entry left to evict: refused */
+	kn_ct_remove(test->priv, got, KN_CT_REMOVED);
+	got = insert_n(test, 200, ESTABLISHED, 1);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(got), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, stat(test, KN_CT_DROP_FULL), 1ULL);
 }
 
 static bool match_dport(const struct kn_conn *c, const void *arg)
@@ -974,6 +1014,7 @@ static struct kunit_case kn_ct_cases[] = {
 	KUNIT_CASE(kn_ct_expired_tuple_reuse_test),
 	KUNIT_CASE(kn_ct_limit_test),
 	KUNIT_CASE(kn_ct_flood_test),
+	KUNIT_CASE(kn_ct_sparse_limit_test),
 	KUNIT_CASE(kn_ct_remove_matching_test),
 	KUNIT_CASE(kn_ct_remove_twice_test),
 	KUNIT_CASE(kn_ct_affinity_test),

@@ -134,7 +134,7 @@ SCHEMA = {
     "conntrack_stats": {i: (name, U32 if i < 6 else U64) for i, name in enumerate(
         ["unspec", "pad", "entries", "max_entries", "buckets", "entry_bytes", "inserts",
          "clashes", "expired", "removed", "early_drops", "drop_full", "drop_nomem",
-         "drop_invalid", "no_backend", "drop_clash"]) if i > 1},
+         "drop_invalid", "no_backend", "drop_clash", "drop_redirect"]) if i > 1},
 }
 FORMATS = {"u8": "=B", "u16": "=H", "u32": "=I", "u64": "=Q", "be32": ">I"}
 

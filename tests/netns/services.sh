@@ -28,8 +28,10 @@
 #     two CPUs), 200 flows each way: both answered, by one backend;
 #   - a process of the node itself (LOCAL_OUT) reaching services;
 #   - the connection table: entries with the tuples of both directions,
-#     flush of one service's entries only, a full flush; a table of 16
-#     entries flooded by unanswered SYNs keeps its established connections;
+#     flush of one service's entries only, a full flush; a table limited
+#     to 256 entries (in buckets made for 262144) flooded by unanswered
+#     SYNs keeps its established connections, evicts flood entries to make
+#     room (early drop) and takes a new connection;
 #   - a long transfer through a service, intact while 1000 other services
 #     come and go (kn-ctl -b);
 #   - then all of the first item, hairpin, refusals and LOCAL_OUT again
@@ -200,7 +202,7 @@ def serve(sel):
 ### the client side
 class Sniffer(threading.Thread):
     """The far ends of the TCP and UDP packets on DEV, either way, and the
-    ICMP messages (the node's redirects among them), apart."""
+    ICMP messages (redirects with the next hop they name), apart."""
 
     def __init__(self):
         super().__init__(daemon=True)
@@ -662,6 +664,14 @@ expect_field() {
 	got=$(field "$2")
 	expect_eq "$1: $2" "$got" "$3"
 }
+# no_redirect WHAT: the client's eth0 saw no ICMP redirect in $ANS (the
+# node's redirect about a translated packet would name the backend as the
+# VIP's next hop: kn stops it)
+no_redirect() {
+	local icmp
+	icmp=$(field icmp)
+	[[ ! $icmp =~ (^| )5/ ]] || fail "$1: the client got an ICMP redirect: $icmp"
+}
 # refusal WHAT MS: $ANS (agent's "refused") is ECONNREFUSED within MS ms
 refusal() {
 	[[ $ANS =~ ^([A-Z_a-z]+)\ ([0-9]+)\ ms ]] || fail "$1: $ANS"
@@ -853,8 +863,8 @@ json_has "$sticky:80/tcp in the kernel" "$SVC" affinity=1 affinity_timeout=600 b
 core() {
 	local i j p n
 	# TCP and UDP from a pod on every node to a backend on every node:
-	# the client's eth0 sees TCP and UDP with the VIP alone (ICMP, the
-	# node's redirects say, is logged apart), the backend sees the client
+	# the client's eth0 sees TCP and UDP with the VIP alone and no ICMP
+	# redirect (kn stops the node's), the backend sees the client
 	# pod's address (and says whether its port too: "ports_kept"; the spec
 	# promises the address), UDP answers come from VIP:80
 	for i in 1 2 3; do
@@ -864,6 +874,7 @@ core() {
 				expect_field "$p svc-c$i -> ${one[$j]}" backends "svc-b$j=2"
 				expect_field "$p svc-c$i -> ${one[$j]}" peers "${addr[svc-c$i]}"
 				expect_field "$p svc-c$i -> ${one[$j]}" wire "${one[$j]}"
+				no_redirect "$p svc-c$i -> ${one[$j]}"
 				[ "$p" = tcp ] || expect_field "udp svc-c$i -> ${one[$j]}" sources "${one[$j]}:80"
 			done
 		done
@@ -875,6 +886,7 @@ core() {
 		expect_field "$p hairpin: the backend sees kn0's address" peers 10.244.1.1
 		# the pod, client and server, sees the VIP and kn0's address
 		expect_field "$p hairpin: what the pod sees" wire "10.244.1.1 $hairpin"
+		no_redirect "$p hairpin"
 		[ "$p" = tcp ] || expect_field "udp hairpin" sources "$hairpin:80"
 	done
 	# no backend: refused at once, TCP and UDP, from two nodes
@@ -912,6 +924,12 @@ core() {
 }
 echo "## TCP and UDP through services, pods on every node, hairpin, refusals, LOCAL_OUT"
 core
+# node 1 routed svc-c1's packets for its own pod svc-b1 back out of kn0:
+# the redirect it would have sent was stopped, and counted
+ct_stats 1
+n=$(json_num drop_redirect "$CTS")
+[ "$n" -ge 1 ] || fail "node 1 counted $n redirects stopped, not 1 or more"
+echo "ok: node 1 stopped $n ICMP redirects" >&2
 
 echo "## a source port used again, towards another service with the same backend"
 # The client's kernel lets a port closed towards one VIP open towards
@@ -1124,25 +1142,36 @@ ask svc-c1 held
 expect_field "the TCP connection to ${one[1]}:80 after the UDP flush" alive "1 of 1 svc-b1=1"
 ask svc-c1 release
 
-echo "## a table of 16 entries flooded with SYNs nobody answers keeps its established connections"
+echo "## a table limited to 256 entries, flooded with SYNs nobody answers, keeps its established connections and takes new ones"
+# The table's buckets were made for the default limit (262144): at 256
+# entries they are sparse, and early drop must look further than its
+# usual 8 buckets (2048 here: about 8 entries) to find a flood entry.
 k 2 conntrack flush
 ct_stats 2
 json_has "node 2's table flushed" "$CTS" entries=0
-k 2 config set conntrack-max 16
+k 2 config set conntrack-max 256
 ask svc-c2 hold "${one[2]}" 80 8
 ct_stats 2
-json_has "node 2's table" "$CTS" entries=8 max_entries=16
+json_has "node 2's table" "$CTS" entries=8 max_entries=256
 early0=$(json_num early_drops "$CTS") full0=$(json_num drop_full "$CTS")
-ask svc-c2 flood "$blackhole" 80 40
+ask svc-c2 flood "$blackhole" 80 300
 snooze 2
 ct_stats 2
 echo "    $CTS" >&2
 n=$(json_num entries "$CTS")
-[ "$n" -le 16 ] || fail "node 2's table holds $n entries, more than 16"
-n=$(($(json_num early_drops "$CTS") - early0 + $(json_num drop_full "$CTS") - full0))
-[ "$n" -ge 32 ] || fail "40 SYNs into 8 free places: $n early drops and drops for a full table, want 32 or more"
+[ "$n" -le 256 ] || fail "node 2's table holds $n entries, more than 256"
+early=$(($(json_num early_drops "$CTS") - early0))
+n=$((early + $(json_num drop_full "$CTS") - full0))
+[ "$n" -ge 52 ] || fail "300 SYNs into 248 free places: $n early drops and drops for a full table, want 52 or more"
+# each of the 52 SYNs over the limit finds one of about 16 flood entries in
+# its 2048 buckets (none there: p ~ 1e-7)
+[ "$early" -ge 26 ] || fail "300 SYNs into 248 free places: $early early drops, want most of 52"
+echo "ok: $early early drops for 52 SYNs over the limit" >&2
 ask svc-c2 held
 expect_field "established connections after the flood" alive "8 of 8 svc-b2=8"
+# the table is still full of the flood: a new connection gets a place
+ask svc-c2 tcp "${one[1]}" 80 1
+expect_field "a new connection into the full table" backends "svc-b1=1"
 ask svc-c2 release
 k 2 config set conntrack-max 262144
 

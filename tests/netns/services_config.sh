@@ -31,7 +31,7 @@ SVC_ADDR=1 SVC_PORT=2 SVC_PROTO=3 SVC_AFFINITY=4 SVC_TIMEOUT=5
 BE_ADDR=2 BE_PORT=3 BE_WEIGHT=4 BE_FLAGS=5
 TCP=6 UDP=17
 CT_STATS_KEYS=(entries max_entries buckets entry_bytes inserts clashes expired removed
-	early_drops drop_full drop_nomem drop_invalid no_backend drop_clash)
+	early_drops drop_full drop_nomem drop_invalid no_backend drop_clash drop_redirect)
 
 ns=svcc-a
 ns2=svcc-b

@@ -247,7 +247,8 @@ static void test_stats(void)
 	test_case(test_text_is(text, "entries 1002 max-entries 1003 buckets 1004 entry-bytes 1005\n"
 			  "inserts 8589934598 clashes 8589934599 expired 8589934600 removed 8589934601"
 			  " early-drops 8589934602 drop-full 8589934603 drop-nomem 8589934604"
-			  " drop-invalid 8589934605 no-backend 8589934606 drop-clash 8589934607\n"),
+			  " drop-invalid 8589934605 no-backend 8589934606 drop-clash 8589934607"
+			  " drop-redirect 8589934608\n"),
 		  "conntrack stats: the gauges (with entry-bytes) on one line, every counter on the next");
 	free(text);
 
