@@ -33,10 +33,6 @@ int kn_services_init(struct kn_services *services)
 
 void kn_backend_set_free(struct kn_backend_set *set)
 {
-	if (!set)
-		return;
-	kvfree(set->alias);
-	kvfree(set->index);
 	kvfree(set);
 }
 EXPORT_SYMBOL_IF_KUNIT(kn_backend_set_free);
@@ -236,22 +232,16 @@ static u32 kn_backend_hash(__be32 addr, __be16 port)
  * Vose's alias method: @n slots, one per usable backend, each keeping its
  * own backend with probability keep / 2^32 and otherwise sending the draw
  * to its alias, so that every backend ends up drawn in proportion to its
- * weight.  @ids[i] is the i-th usable backend's number in the set.
+ * weight.  @ids[i] is the i-th usable backend's number in the set;
+ * @scaled and @work are room for @n numbers each.
  */
-static int kn_alias_build(struct kn_alias_slot *slots,
-			  struct kn_backend *const *backends,
-			  const u32 *ids, u32 n, gfp_t gfp)
+static void kn_alias_build(struct kn_alias_slot *slots,
+			   struct kn_backend *const *backends,
+			   const u32 *ids, u32 n, u64 *scaled, u32 *work)
 {
-	u64 total = 0, *scaled;
-	u32 *work, nsmall = 0, nlarge = 0, i;
+	u32 nsmall = 0, nlarge = 0, i;
+	u64 total = 0;
 
-	scaled = kvmalloc_array(n, sizeof(*scaled), gfp);
-	work = kvmalloc_array(n, sizeof(*work), gfp);
-	if (!scaled || !work) {
-		kvfree(scaled);
-		kvfree(work);
-		return -ENOMEM;
-	}
 	for (i = 0; i < n; i++)
 		total += backends[ids[i]]->weight;
 	/* The small slots grow from the front of @work, the large from its
@@ -285,28 +275,32 @@ static int kn_alias_build(struct kn_alias_slot *slots,
 		i = work[n - nlarge--];
 		slots[i] = (struct kn_alias_slot){ U32_MAX, ids[i], ids[i] };
 	}
-	kvfree(scaled);
-	kvfree(work);
-	return 0;
 }
 
-/* A set of @count backends (their pointers are copied, not owned). */
+/*
+ * A set of @count backends (their pointers are copied, not owned), in one
+ * allocation with its index and alias table: a set is rebuilt on every
+ * change of its service, and allocations were most of that.
+ */
 struct kn_backend_set *kn_backend_set_build(struct kn_backend *const *backends,
 					    u32 count, gfp_t gfp)
 {
+	u32 i, usable = 0, index_slots = roundup_pow_of_two(max(2 * count, 2U));
 	struct kn_backend_set *set;
-	u32 i, usable = 0, *ids = NULL;
+	size_t size = struct_size(set, backends, count);
+	u32 *ids, *work;
+	u64 *scaled;
 
-	set = kvzalloc(struct_size(set, backends, count), gfp);
+	/* count <= KN_BACKENDS_MAX: none of this overflows */
+	set = kvzalloc(size + index_slots * sizeof(u32) +
+		       count * sizeof(struct kn_alias_slot), gfp);
 	if (!set)
 		return NULL;
 	set->count = count;
 	memcpy(set->backends, backends, count * sizeof(*backends));
-
-	set->index_mask = roundup_pow_of_two(max(2 * count, 2U)) - 1;
-	set->index = kvcalloc(set->index_mask + 1, sizeof(*set->index), gfp);
-	if (!set->index)
-		goto nomem;
+	set->index_mask = index_slots - 1;
+	set->index = (u32 *)((char *)set + size);
+	set->alias = (struct kn_alias_slot *)(set->index + index_slots);
 	for (i = 0; i < count; i++) {
 		u32 slot = kn_backend_hash(backends[i]->addr, backends[i]->port);
 
@@ -315,26 +309,22 @@ struct kn_backend_set *kn_backend_set_build(struct kn_backend *const *backends,
 		set->index[slot & set->index_mask] = i + 1;
 	}
 
-	ids = kvmalloc_array(max(count, 1U), sizeof(*ids), gfp);
-	if (!ids)
-		goto nomem;
+	/* the alias method's scratch: ids, scaled weights, work list */
+	scaled = kvmalloc_array(max(count, 1U), sizeof(u64) + 2 * sizeof(u32), gfp);
+	if (!scaled) {
+		kvfree(set);
+		return NULL;
+	}
+	ids = (u32 *)(scaled + max(count, 1U));
+	work = ids + max(count, 1U);
 	for (i = 0; i < count; i++)
 		if (!(backends[i]->flags & KN_BACKEND_F_TERMINATING))
 			ids[usable++] = i;
-	if (usable) {
-		set->alias = kvmalloc_array(usable, sizeof(*set->alias), gfp);
-		if (!set->alias ||
-		    kn_alias_build(set->alias, backends, ids, usable, gfp))
-			goto nomem;
-	}
+	if (usable)
+		kn_alias_build(set->alias, backends, ids, usable, scaled, work);
 	set->usable = usable;
-	kvfree(ids);
+	kvfree(scaled);
 	return set;
-
-nomem:
-	kvfree(ids);
-	kn_backend_set_free(set);
-	return NULL;
 }
 EXPORT_SYMBOL_IF_KUNIT(kn_backend_set_build);
 

@@ -173,10 +173,17 @@ size_t kn_batch_chunk_end(const struct kn_batch *batch, size_t start, size_t max
 
 size_t kn_batch_stamp(struct kn_batch *batch, size_t start, size_t end, uint32_t first_seq)
 {
+	struct nlmsghdr *nlh;
 	size_t i;
 
-	for (i = start; i < end; i++)
-		request_of(batch, i)->nlmsg_seq = first_seq + (uint32_t)(i - start);
+	for (i = start; i < end; i++) {
+		nlh = request_of(batch, i);
+		nlh->nlmsg_seq = first_seq + (uint32_t)(i - start);
+		if (i == end - 1)
+			nlh->nlmsg_flags |= NLM_F_ACK;
+		else
+			nlh->nlmsg_flags &= ~NLM_F_ACK;
+	}
 	return end_of(batch, end - 1) - batch->lines[start].offset;
 }
 
@@ -224,26 +231,30 @@ size_t kn_batch_ack_room(struct kn_nl *nl)
 }
 
 /*
- * Reads the acks of the chunk start..end-1 until each has one; 0, or
- * -errno when the socket failed (ENOBUFS: acks were lost).
+ * Reads the answers to the chunk start..end-1 until its last request's
+ * ack; the kernel acts on the requests in order and answers the others
+ * only to refuse them, so those it did not refuse by then were applied.
+ * 0, or -errno when the socket failed (ENOBUFS: refusals were lost).
  */
 static int read_acks(struct kn_batch *batch, struct kn_nl *nl, size_t start, size_t end,
 		     uint32_t first_seq, FILE *diag)
 {
-	size_t pending = end - start;
 	const struct nlmsghdr *nlh;
 	ssize_t received;
+	size_t i;
 	int len;
 
-	while (pending) {
+	while (!batch->lines[end - 1].acked) {
 		received = mnl_socket_recvfrom(nl->sock, nl->recv_buf, sizeof(nl->recv_buf));
 		if (received < 0)
 			return -errno;
 		len = received;
 		for (nlh = (const struct nlmsghdr *)nl->recv_buf; mnl_nlmsg_ok(nlh, len);
 		     nlh = mnl_nlmsg_next(nlh, &len))
-			pending -= kn_batch_ack(batch, nl, nlh, start, end, first_seq, diag);
+			kn_batch_ack(batch, nl, nlh, start, end, first_seq, diag);
 	}
+	for (i = start; i < end; i++)
+		batch->lines[i].acked = true;
 	return 0;
 }
 

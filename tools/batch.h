@@ -11,9 +11,12 @@
  *    sent: a line that is not such a command is reported as
  *    "FILE:LINE: why", all of them, and nothing is sent (exit status 2).
  * 2. The requests go in chunks, many genl messages per sendmsg(); the
- *    kernel acts on each in file order and acks each, and the acks of a
- *    chunk are read before the next is sent, so the socket's receive
- *    buffer need only hold one chunk's (the chunk is sized from it).
+ *    kernel acts on each in file order.  Only a chunk's last request asks
+ *    for an ack (an ack per request was a third of a big batch's time):
+ *    the others are answered only when refused, before that ack.  A
+ *    chunk's answers are read before the next is sent, so the socket's
+ *    receive buffer need only hold one chunk's (the chunk is sized from
+ *    it, as if every request were refused).
  * 3. A refused line is reported as "FILE:LINE: <strerror>: <extack>" and
  *    the batch goes on: the lines after it in its chunk were sent with it
  *    and acted on already, so stopping could not be exact, and a batch
@@ -89,8 +92,9 @@ void kn_batch_set_family(struct kn_batch *batch, uint16_t family_id);
 size_t kn_batch_chunk_end(const struct kn_batch *batch, size_t start, size_t max_requests,
 			  size_t max_bytes);
 /*
- * Numbers requests start..end-1 first_seq, first_seq + 1, ...; returns
- * their bytes, from batch->msgs + batch->lines[start].offset.
+ * Numbers requests start..end-1 first_seq, first_seq + 1, ..., the last
+ * alone with NLM_F_ACK; returns their bytes, from batch->msgs +
+ * batch->lines[start].offset.
  */
 size_t kn_batch_stamp(struct kn_batch *batch, size_t start, size_t end, uint32_t first_seq);
 /*

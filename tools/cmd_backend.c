@@ -50,7 +50,7 @@ static int backend_add_parse(struct kn_invocation *inv, int argc, char **argv)
 	char what[32];
 	int i, err;
 
-	snprintf(what, sizeof(what), "backend %s", inv->command->name);
+	kn_ctl_what(what, sizeof(what), "backend", inv->command->name);
 	err = parse_backend_name(inv, what, argc, argv);
 	if (err)
 		return err;

@@ -56,7 +56,7 @@ static int conntrack_filter_parse(struct kn_invocation *inv, int argc, char **ar
 	struct kn_conntrack_args *args = &inv->args.conntrack;
 	char what[32];
 
-	snprintf(what, sizeof(what), "conntrack %s", inv->command->name);
+	kn_ctl_what(what, sizeof(what), "conntrack", inv->command->name);
 	if (!argc)
 		return 0;
 	if (strcmp(argv[0], "service"))

@@ -69,7 +69,7 @@ int kn_ctl_parse_endpoint(struct kn_invocation *inv, const char *what, const cha
 	if (strlen(word) >= sizeof(copy) || !strchr(word, ':'))
 		return kn_ctl_usage_error(inv, "%s: %s '%s' is not ADDRESS:PORT like 10.244.2.5:8080",
 					  what, role, word);
-	snprintf(copy, sizeof(copy), "%s", word);
+	memcpy(copy, word, strlen(word) + 1);	/* fits: checked above */
 	colon = strrchr(copy, ':');
 	*colon = '\0';
 	if (kn_parse_ipv4(copy, addr))
@@ -169,7 +169,7 @@ static int service_add_parse(struct kn_invocation *inv, int argc, char **argv)
 	char what[32];
 	int i, err;
 
-	snprintf(what, sizeof(what), "service %s", inv->command->name);
+	kn_ctl_what(what, sizeof(what), "service", inv->command->name);
 	if (!argc || !strcmp(argv[0], "affinity") || !strcmp(argv[0], "timeout"))
 		return kn_ctl_usage_error(inv, "%s: missing VIP:PORT/PROTO", what);
 	err = kn_ctl_parse_service_key(inv, what, argv[0], &args->key);
@@ -220,7 +220,7 @@ static int service_list_parse(struct kn_invocation *inv, int argc, char **argv)
 	struct kn_service_args *args = &inv->args.service;
 	char what[32];
 
-	snprintf(what, sizeof(what), "service %s", inv->command->name);
+	kn_ctl_what(what, sizeof(what), "service", inv->command->name);
 	if (!argc)
 		return 0;
 	if (argc > 1)

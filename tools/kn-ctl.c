@@ -164,6 +164,23 @@ void *kn_table_append(void *entries, size_t *count, size_t *capacity, size_t siz
 	return entry;
 }
 
+void kn_ctl_what(char *buf, size_t size, const char *object, const char *command)
+{
+	size_t a = strlen(object), b = strlen(command);
+
+	if (!size)
+		return;
+	a = a < size - 1 ? a : size - 1;
+	memcpy(buf, object, a);
+	if (a + 1 < size) {
+		buf[a++] = ' ';
+		b = b < size - 1 - a ? b : size - 1 - a;
+		memcpy(buf + a, command, b);
+		a += b;
+	}
+	buf[a] = '\0';
+}
+
 const char *kn_name_or_number(const char *name, uint32_t value, char buf[KN_NUMBER_STRLEN])
 {
 	if (name)
@@ -524,14 +541,15 @@ enum kn_ctl_action kn_ctl_parse_command_line(int argc, char **argv,
 	if (object_is_command(inv->object)) {
 		command = &inv->object->commands[0];
 	} else {
-		list_command_names(inv->object, names, sizeof(names));
 		if (!argc) {
+			list_command_names(inv->object, names, sizeof(names));
 			kn_ctl_usage_error(inv, "%s: missing COMMAND (one of: %s)",
 					   inv->object->name, names);
 			return KN_CTL_USAGE_ERROR;
 		}
 		command = find_command(inv->object, argv[0]);
 		if (!command) {
+			list_command_names(inv->object, names, sizeof(names));
 			kn_ctl_usage_error(inv, "%s: unknown command '%s' (one of: %s)",
 					   inv->object->name, argv[0], names);
 			return KN_CTL_USAGE_ERROR;

@@ -383,6 +383,11 @@ void *kn_table_append(void *entries, size_t *count, size_t *capacity, size_t siz
 		      size_t initial);
 /* A u32 in decimal, with its NUL. */
 #define KN_NUMBER_STRLEN	sizeof("4294967295")
+/*
+ * "OBJECT COMMAND" into buf (size bytes, cut to fit): the start of a
+ * command's usage messages, made for every batch line, so without printf.
+ */
+void kn_ctl_what(char *buf, size_t size, const char *object, const char *command);
 /* name, or when it is NULL (a value kn-ctl has no name for) value in decimal, in buf. */
 const char *kn_name_or_number(const char *name, uint32_t value, char buf[KN_NUMBER_STRLEN]);
 /* --state-dir, else $KN_STATE_DIR, else /var/lib/kn. */

@@ -226,6 +226,13 @@ static void test_chunks(void)
 		  request_at(&batch, 4)->nlmsg_seq == 0xffffffff &&
 		  request_at(&batch, 5)->nlmsg_seq == 0 && request_at(&batch, 6)->nlmsg_seq == 0,
 		  "stamp: consecutive sequence numbers (wrapping), the chunk's bytes");
+	test_case(!(request_at(&batch, 3)->nlmsg_flags & NLM_F_ACK) &&
+		  !(request_at(&batch, 4)->nlmsg_flags & NLM_F_ACK) &&
+		  (request_at(&batch, 5)->nlmsg_flags & NLM_F_ACK) &&
+		  (request_at(&batch, 6)->nlmsg_flags & NLM_F_ACK) &&
+		  request_at(&batch, 5)->nlmsg_flags & NLM_F_REQUEST &&
+		  request_at(&batch, 3)->nlmsg_flags & NLM_F_REQUEST,
+		  "stamp: only the chunk's last request asks for an ack; the one after it untouched");
 	kn_batch_free(&batch);
 	free(diag);
 }

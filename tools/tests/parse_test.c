@@ -412,6 +412,22 @@ static bool names_match(const char *expected, const char *actual)
 	return !strcmp(expected, actual);
 }
 
+static void test_what(void)
+{
+	char buf[16];
+
+	kn_ctl_what(buf, sizeof(buf), "service", "add");
+	test_case(!strcmp(buf, "service add"), "what: \"service add\"");
+	kn_ctl_what(buf, sizeof(buf), "conntrack", "flush-all");
+	test_case(!strcmp(buf, "conntrack flush"), "what: cut to fit (%s)", buf);
+	kn_ctl_what(buf, 8, "conntrack", "list");
+	test_case(!strcmp(buf, "conntra"), "what: the object alone cut to fit (%s)", buf);
+	kn_ctl_what(buf, 9, "backend", "del");
+	test_case(!strcmp(buf, "backend "), "what: room for the space only (%s)", buf);
+	kn_ctl_what(buf, 1, "backend", "del");
+	test_case(!strcmp(buf, ""), "what: room for the NUL only");
+}
+
 static void test_dispatch(void)
 {
 	size_t i;
@@ -772,6 +788,7 @@ int main(void)
 	test_cidr();
 	test_cidr_helpers();
 	test_ports();
+	test_what();
 	test_dispatch();
 	test_config_set_args();
 	test_config_set_message();
