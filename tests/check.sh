@@ -9,7 +9,8 @@
 #           qemu/build-kernel.sh if it is not cached), then one boot of that
 #           kernel: load kn.ko, every KUnit module (one result per case),
 #           every tests/netns/*.sh but lib.sh, unload kn, kmemleak
-#   stock   one boot of the stock Debian kernel: every tests/stock/*.sh
+#   stock   `make module` (kn.ko for the stock kernel), then one boot of the
+#           stock Debian kernel: every tests/stock/*.sh
 #
 # Each VM runs qemu/guest-run.sh over a plan made here; a test script passes
 # with exit 0 and skips with exit 4, and its output goes to NAME.log in the
@@ -280,11 +281,18 @@ stage_kernel() {
 }
 
 stage_stock() {
-	local plan=$out/stock.plan f
+	local plan=$out/stock.plan log=$out/build-stock.log f
 	local stock=("$repo"/tests/stock/*.sh)
 	stock=("${stock[@]/*\/lib.sh/}")
 	if [ -z "${stock[*]}" ]; then
 		result SKIP vm/stock-kernel "no tests/stock/*.sh"
+		return
+	fi
+	# kn.ko for the stock kernel (build/stock/kn.ko), for the scripts that
+	# load it themselves rather than through DKMS
+	if make_has module && ! make -C "$repo" module > "$log" 2>&1; then
+		result FAIL vm/stock-kernel "make module failed"
+		show "$log"
 		return
 	fi
 	for f in "${stock[@]}"; do
