@@ -385,22 +385,25 @@ def write_changes(out, services, changed, n, large):
     idx = {s.i for s in changed}
     for s, old, ep in zip(changed, olds, news):
         s.backends = old + [ep]
-    write(os.path.join(out, "iptables.change-add"), ipt_restore(services, idx, large))
-    write(os.path.join(out, "nft.change-add"),
-          "".join(nft_update(s, ep, True) for s, ep in zip(changed, news)))
-    write(os.path.join(out, "ipvs.change-add"),
-          "".join("-a -t %s:%d -r %s -m -w 1\n" % (s.vip, PORT, ep) for s, ep in zip(changed, news)))
-    write(os.path.join(out, "kn.change-add"),
-          "".join("backend add %s:%d/tcp %s\n" % (s.vip, PORT, ep) for s, ep in zip(changed, news)))
+    write_change(out, services, changed, news, idx, large, True)
     for s, old in zip(changed, olds):
         s.backends = old
-    write(os.path.join(out, "iptables.change-del"), ipt_restore(services, idx, large))
-    write(os.path.join(out, "nft.change-del"),
-          "".join(nft_update(s, ep, False) for s, ep in zip(changed, news)))
-    write(os.path.join(out, "ipvs.change-del"),
-          "".join("-d -t %s:%d -r %s\n" % (s.vip, PORT, ep) for s, ep in zip(changed, news)))
-    write(os.path.join(out, "kn.change-del"),
-          "".join("backend del %s:%d/tcp %s\n" % (s.vip, PORT, ep) for s, ep in zip(changed, news)))
+    write_change(out, services, changed, news, idx, large, False)
+
+
+def write_change(out, services, changed, news, idx, large, add):
+    """One direction of the batched change: each data path's input that
+    adds (or takes away again) the endpoint news[k] of service changed[k]."""
+    verb = "add" if add else "del"
+    ipvs = "-a -t %s:%d -r %s -m -w 1\n" if add else "-d -t %s:%d -r %s\n"
+    pairs = list(zip(changed, news))
+    write(os.path.join(out, "iptables.change-" + verb), ipt_restore(services, idx, large))
+    write(os.path.join(out, "nft.change-" + verb),
+          "".join(nft_update(s, ep, add) for s, ep in pairs))
+    write(os.path.join(out, "ipvs.change-" + verb),
+          "".join(ipvs % (s.vip, PORT, ep) for s, ep in pairs))
+    write(os.path.join(out, "kn.change-" + verb),
+          "".join("backend %s %s:%d/tcp %s\n" % (verb, s.vip, PORT, ep) for s, ep in pairs))
 
 
 if __name__ == "__main__":
