@@ -41,6 +41,21 @@
  *       KN_SETTING_A_CONNTRACK_MAX        u32 (KN_CONNTRACK_MAX_MIN ..
  *             KN_CONNTRACK_MAX_MAX) most entries in the connection table.
  *             Default KN_CONNTRACK_MAX_DEFAULT.
+ *       KN_SETTING_A_SNAT_PORT_MIN        u16 (1..65535) first and last
+ *       KN_SETTING_A_SNAT_PORT_MAX        u16 (1..65535) source port kn
+ *             gives connections it rewrites the source of (NodePort with
+ *             policy Cluster, egress masquerade); both or neither, MIN <=
+ *             MAX.  Default KN_SNAT_PORT_MIN_DEFAULT-KN_SNAT_PORT_MAX_DEFAULT:
+ *             kn does not track the node's own connections, so the range
+ *             must not overlap the node's ip_local_port_range (32768-60999
+ *             by default), or a rewritten connection may take the tuple of
+ *             one the node opened itself.
+ *       KN_SETTING_A_MASQUERADE           u8 (0 or 1): when 1, packets from
+ *             the cluster's Pod CIDR to a destination outside it that leave
+ *             by a device other than a kn device get the address of that
+ *             device as source (flannel's ip-masq), so pods reach the world
+ *             beyond the underlay.  Traffic inside the Pod CIDR is never
+ *             rewritten.  Default 0.
  *   Reply:    none (an ack).
  *
  * kn devices: `ip link add NAME type kn` makes a virtual Ethernet
@@ -205,6 +220,24 @@
  * with no usable backend refuses new connections at once with ICMP port
  * unreachable (TCP and UDP alike, as kube-proxy does).
  *
+ * NodePort.  A service may also have a NodePort: a new connection to that
+ * port and protocol on any of the node's own addresses (not loopback: a
+ * 127.0.0.0/8 destination is left alone) goes to a backend of the service
+ * as one to its VIP does.  Its traffic policy is Kubernetes'
+ * externalTrafficPolicy:
+ *   KN_TRAFFIC_POLICY_CLUSTER  any backend, on this node or another; the
+ *       source is rewritten to the node's address towards the backend (the
+ *       backend sees the node, not the client), with a source port from the
+ *       SNAT range chosen so that no two connections share a 5-tuple; when
+ *       no port is free the connection is refused (ICMP port unreachable)
+ *       and counted as DROP_SNAT.
+ *   KN_TRAFFIC_POLICY_LOCAL    only backends on this node (KN_BACKEND_F_LOCAL);
+ *       the client's address is kept.  A node with no usable local backend
+ *       refuses the connection at once (ICMP port unreachable) and counts
+ *       it (NO_LOCAL).
+ * Connections the node's own processes open to a NodePort are sent to any
+ * backend without a source rewrite (their source already is the node's).
+ *
  * Ports are u16 in host byte order throughout (addresses are be32).
  *
  * A service is named by KN_A_SERVICE, a nest of:
@@ -220,14 +253,22 @@
  *             opened none for the timeout (Kubernetes' sessionAffinity).
  *       KN_SERVICE_A_AFFINITY_TIMEOUT  u32 seconds (1..KN_AFFINITY_TIMEOUT_MAX),
  *             default KN_AFFINITY_TIMEOUT_DEFAULT; only with CLIENT_IP.
+ *       KN_SERVICE_A_NODEPORT          u16, the service's NodePort: inside
+ *             the NodePort range (KN_SETTING_A_NODEPORT_MIN..MAX) at the
+ *             time of the request (ERANGE), not another service's for the
+ *             same protocol (EADDRINUSE).  Absent: no NodePort.
+ *       KN_SERVICE_A_TRAFFIC_POLICY    u8, KN_TRAFFIC_POLICY_* (default
+ *             CLUSTER); only with a NodePort (EINVAL).
  *             EEXIST when the service exists; ENOSPC beyond
  *             KN_SERVICES_MAX services.  A new service has no backend.
  *   Reply:    none (an ack).
  *
  * KN_CMD_REPLACE_SERVICE (admin)
- *   As KN_CMD_NEW_SERVICE, but an existing service takes the new affinity
- *   settings (absent ones: their defaults) and keeps its backends,
- *   connections and counters; a service that does not exist is added.
+ *   As KN_CMD_NEW_SERVICE, but an existing service takes the new affinity,
+ *   NodePort and policy (absent ones: their defaults, so no NodePort) and
+ *   keeps its backends, connections and counters; a service that does not
+ *   exist is added.  A NodePort that changes or goes takes its connection
+ *   entries with it; the packet path sees the old NodePort or the new one.
  *
  * KN_CMD_DEL_SERVICE (admin)
  *   Request:  KN_A_SERVICE (the three key attributes).  Removes the
@@ -238,13 +279,16 @@
  * KN_CMD_GET_SERVICE (dump)
  *   Request:  none, or KN_A_SERVICE to get one service (ENOENT if none).
  *   Reply:    one message per service with KN_A_SERVICE: the key, the
- *             affinity attributes (always present), and
+ *             affinity attributes (always present), NODEPORT and
+ *             TRAFFIC_POLICY when it has a NodePort, and
  *       KN_SERVICE_A_STATS  nest of KN_SERVICE_STATS_A_*:
  *           KN_SERVICE_STATS_A_BACKENDS     u32, backends
  *           KN_SERVICE_STATS_A_USABLE       u32, backends given new connections
  *           KN_SERVICE_STATS_A_CONNECTIONS  u64, connections sent to a backend
  *           KN_SERVICE_STATS_A_NO_BACKEND   u64, connections refused for
  *                 want of a usable backend
+ *           KN_SERVICE_STATS_A_NO_LOCAL     u64, NodePort connections
+ *                 refused under policy LOCAL for want of a usable local one
  *             Resumable and flagged NLM_F_DUMP_INTR as the FDB dump is.
  *
  * KN_CMD_NEW_BACKEND (admin)
@@ -257,6 +301,11 @@
  *       KN_BACKEND_A_FLAGS   u32 of KN_BACKEND_F_*:
  *             KN_BACKEND_F_TERMINATING  keeps its connections but gets no
  *             new one (a pod shutting down).
+ *             KN_BACKEND_F_LOCAL  the pod runs on this node: the only kind
+ *             a NodePort with policy LOCAL uses.  When the request does not
+ *             set it, kn sets it if ADDR lies in the subnet of an IPv4
+ *             address of one of the namespace's kn devices (kn0's pod
+ *             subnet) at the time of the request; the dump shows it.
  *             ENOENT without the service, EEXIST when ADDR:PORT is already
  *             one of its backends, ENOSPC beyond KN_BACKENDS_MAX.  The
  *             packet path sees the service's backend set before or after
@@ -313,6 +362,14 @@
  *             KN_CT_F_AFFINITY  a sessionAffinity entry: ORIG is the client
  *                   address (ports 0) and the service, REPLY_SRC and
  *                   REPLY_SPORT the backend it sticks to
+ *             KN_CT_F_NODEPORT  the connection came to a NodePort: ORIG_DST
+ *                   is the node's address; with KN_CT_F_SNAT (policy
+ *                   Cluster) REPLY_DST:REPLY_DPORT is the node's address
+ *                   and the port from the SNAT range
+ *             KN_CT_F_MASQUERADE  an egress connection of a pod whose
+ *                   source is rewritten (with KN_CT_F_SNAT): no service
+ *   A request with KN_A_SERVICE gets the entries of that service, those
+ *   that came by its NodePort included.
  *             Resumable; NLM_F_DUMP_INTR is not set (the table changes
  *             with every connection, a dump is a sample).
  *
@@ -333,7 +390,10 @@
  *       tracked connection), NO_BACKEND (refused for want of a backend),
  *       DROP_CLASH (new connections dropped: their REPLY tuple was taken),
  *       DROP_REDIRECT (ICMP redirects about a translated connection, not
- *       sent: they would name the backend as next hop for the VIP).
+ *       sent: they would name the backend as next hop for the VIP),
+ *       DROP_SNAT (new connections refused: no free port in the SNAT range),
+ *       NO_LOCAL (NodePort connections refused under policy Local: no local
+ *       backend), MASQUERADED (egress connections masqueraded).
  */
 #ifndef _UAPI_KN_H
 #define _UAPI_KN_H
@@ -346,6 +406,11 @@
 #define KN_CONNTRACK_MAX_MIN		16
 #define KN_CONNTRACK_MAX_MAX		0x01000000 /* 16M */
 #define KN_CONNTRACK_MAX_DEFAULT	262144
+
+#define KN_NODEPORT_MIN_DEFAULT		30000
+#define KN_NODEPORT_MAX_DEFAULT		32767
+#define KN_SNAT_PORT_MIN_DEFAULT	61000
+#define KN_SNAT_PORT_MAX_DEFAULT	65535
 
 #define KN_AGEING_TIME_MS_MIN		1000		/* 1 s */
 #define KN_AGEING_TIME_MS_MAX		86400000	/* 1 day */
@@ -451,6 +516,9 @@ enum kn_setting_attr {
 	KN_SETTING_A_NODEPORT_MIN,
 	KN_SETTING_A_NODEPORT_MAX,
 	KN_SETTING_A_CONNTRACK_MAX,
+	KN_SETTING_A_SNAT_PORT_MIN,
+	KN_SETTING_A_SNAT_PORT_MAX,
+	KN_SETTING_A_MASQUERADE,
 	__KN_SETTING_A_LAST
 };
 
@@ -570,6 +638,8 @@ enum kn_service_attr {
 	KN_SERVICE_A_AFFINITY,
 	KN_SERVICE_A_AFFINITY_TIMEOUT,
 	KN_SERVICE_A_STATS,
+	KN_SERVICE_A_NODEPORT,
+	KN_SERVICE_A_TRAFFIC_POLICY,
 	__KN_SERVICE_A_LAST
 };
 
@@ -583,6 +653,14 @@ enum kn_affinity {
 
 #define KN_AFFINITY_MAX (__KN_AFFINITY_LAST - 1)
 
+enum kn_traffic_policy {
+	KN_TRAFFIC_POLICY_CLUSTER,
+	KN_TRAFFIC_POLICY_LOCAL,
+	__KN_TRAFFIC_POLICY_LAST
+};
+
+#define KN_TRAFFIC_POLICY_MAX (__KN_TRAFFIC_POLICY_LAST - 1)
+
 enum kn_service_stats_attr {
 	KN_SERVICE_STATS_A_UNSPEC,
 	KN_SERVICE_STATS_A_PAD,
@@ -590,6 +668,7 @@ enum kn_service_stats_attr {
 	KN_SERVICE_STATS_A_USABLE,
 	KN_SERVICE_STATS_A_CONNECTIONS,
 	KN_SERVICE_STATS_A_NO_BACKEND,
+	KN_SERVICE_STATS_A_NO_LOCAL,
 	__KN_SERVICE_STATS_A_LAST
 };
 
@@ -610,7 +689,8 @@ enum kn_backend_attr {
 
 enum kn_backend_flag {
 	KN_BACKEND_F_TERMINATING = 1U << 0,
-	__KN_BACKEND_F_ALL = KN_BACKEND_F_TERMINATING
+	KN_BACKEND_F_LOCAL = 1U << 1,
+	__KN_BACKEND_F_ALL = KN_BACKEND_F_TERMINATING | KN_BACKEND_F_LOCAL
 };
 
 enum kn_ct_attr {
@@ -652,7 +732,10 @@ enum kn_ct_flag {
 	KN_CT_F_REPLIED = 1U << 0,
 	KN_CT_F_SNAT = 1U << 1,
 	KN_CT_F_AFFINITY = 1U << 2,
-	__KN_CT_F_ALL = KN_CT_F_REPLIED | KN_CT_F_SNAT | KN_CT_F_AFFINITY
+	KN_CT_F_NODEPORT = 1U << 3,
+	KN_CT_F_MASQUERADE = 1U << 4,
+	__KN_CT_F_ALL = KN_CT_F_REPLIED | KN_CT_F_SNAT | KN_CT_F_AFFINITY |
+			KN_CT_F_NODEPORT | KN_CT_F_MASQUERADE
 };
 
 enum kn_ct_stats_attr {
@@ -673,6 +756,9 @@ enum kn_ct_stats_attr {
 	KN_CT_STATS_A_NO_BACKEND,
 	KN_CT_STATS_A_DROP_CLASH,
 	KN_CT_STATS_A_DROP_REDIRECT,
+	KN_CT_STATS_A_DROP_SNAT,
+	KN_CT_STATS_A_NO_LOCAL,
+	KN_CT_STATS_A_MASQUERADED,
 	__KN_CT_STATS_A_LAST
 };
 
