@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kn-ctl backend: the backends of ClusterIP services (KN_CMD_NEW_BACKEND,
+ * kn-ctl backend: the backends of services (KN_CMD_NEW_BACKEND,
  * KN_CMD_REPLACE_BACKEND, KN_CMD_DEL_BACKEND, KN_CMD_GET_BACKEND, a dump).
  *
  * A backend is named by its service's key (cmd_service.c) and its own
@@ -38,9 +38,10 @@ static int parse_backend_name(struct kn_invocation *inv, const char *what, int a
 }
 
 /*
- * backend add|replace SVC ADDR:PORT [weight N] [terminating], the keywords
- * in any order.  What is not given is its default (weight 1, not
- * terminating), so a replace states the whole backend.
+ * backend add|replace SVC ADDR:PORT [weight N] [terminating] [local], the
+ * keywords in any order.  What is not given is its default (weight 1, not
+ * terminating, local if the kernel finds ADDR in a kn device's subnet), so
+ * a replace states the whole backend.
  */
 static int backend_add_parse(struct kn_invocation *inv, int argc, char **argv)
 {
@@ -59,6 +60,10 @@ static int backend_add_parse(struct kn_invocation *inv, int argc, char **argv)
 			if (args->terminating)
 				return kn_ctl_usage_error(inv, "%s: terminating is given twice", what);
 			args->terminating = true;
+		} else if (!strcmp(argv[i], "local")) {
+			if (args->local)
+				return kn_ctl_usage_error(inv, "%s: local is given twice", what);
+			args->local = true;
 		} else if (!strcmp(argv[i], "weight")) {
 			if (i + 1 >= argc)
 				return kn_ctl_usage_error(inv, "%s: weight needs a value", what);
@@ -110,12 +115,16 @@ static void put_backend(struct nlmsghdr *nlh, const struct kn_backend_args *args
 	if (full) {
 		mnl_attr_put_u16(nlh, KN_BACKEND_A_WEIGHT, args->weight);
 		mnl_attr_put_u32(nlh, KN_BACKEND_A_FLAGS,
-				 args->terminating ? KN_BACKEND_F_TERMINATING : 0);
+				 (args->terminating ? KN_BACKEND_F_TERMINATING : 0) |
+				 (args->local ? KN_BACKEND_F_LOCAL : 0));
 	}
 	mnl_attr_nest_end(nlh, nest);
 }
 
-/* Weight and flags always: a replace sets what the command line says. */
+/*
+ * Weight and flags always: a replace sets what the command line says.
+ * Without local, KN_BACKEND_F_LOCAL is clear and the kernel decides.
+ */
 static void backend_add_put(struct nlmsghdr *nlh, const struct kn_invocation *inv)
 {
 	put_backend(nlh, &inv->args.backend, true);
@@ -210,9 +219,10 @@ void kn_backend_print_words(FILE *out, const struct kn_backend_entry *backend)
 	char addr[INET_ADDRSTRLEN];
 
 	inet_ntop(AF_INET, &backend->addr, addr, sizeof(addr));
-	fprintf(out, "%s:%u weight %u%s connections %" PRIu64, addr, backend->port,
+	fprintf(out, "%s:%u weight %u%s%s connections %" PRIu64, addr, backend->port,
 		backend->weight,
 		backend->flags & KN_BACKEND_F_TERMINATING ? " terminating" : "",
+		backend->flags & KN_BACKEND_F_LOCAL ? " local" : "",
 		backend->connections);
 }
 
@@ -232,6 +242,8 @@ void kn_backend_print_json(struct kn_json *json, const struct kn_backend_entry *
 	kn_json_kv_uint(json, "weight", backend->weight);
 	kn_json_key(json, "terminating");
 	kn_json_bool(json, backend->flags & KN_BACKEND_F_TERMINATING);
+	kn_json_key(json, "local");
+	kn_json_bool(json, backend->flags & KN_BACKEND_F_LOCAL);
 	kn_json_kv_uint(json, "connections", backend->connections);
 	kn_json_object_end(json);
 }
@@ -292,7 +304,7 @@ static int backend_list_run(const struct kn_invocation *inv)
 	return status;
 }
 
-#define BACKEND_ADD_SYNOPSIS	"VIP:PORT/PROTO ADDRESS:PORT [weight N] [terminating]"
+#define BACKEND_ADD_SYNOPSIS	"VIP:PORT/PROTO ADDRESS:PORT [weight N] [terminating] [local]"
 
 static const struct kn_command backend_commands[] = {
 	{
@@ -349,6 +361,11 @@ const struct kn_object kn_object_backend = {
 	"       weight N      1 to 65535, default 1.\n"
 	"       terminating   the backend keeps its connections but gets no new\n"
 	"                     one (its pod is shutting down).\n"
+	"       local         the backend's pod runs on this node: the only kind\n"
+	"                     a NodePort with policy local sends connections to.\n"
+	"                     Without it, kn marks the backend local when its\n"
+	"                     address lies in the subnet of an address of a kn\n"
+	"                     device (kn0's pod subnet) at the time of the change.\n"
 	"\n"
 	"       What is not given is its default: backend replace sets weight\n"
 	"       and flags and keeps the backend's connections and counter.\n"
@@ -358,10 +375,11 @@ const struct kn_object kn_object_backend = {
 	"OUTPUT\n"
 	"       backend list prints one backend a line, by service, address and\n"
 	"       port:\n"
-	"           VIP:PORT/PROTO ADDRESS:PORT weight N [terminating] connections N\n"
+	"           VIP:PORT/PROTO ADDRESS:PORT weight N [terminating] [local]\n"
+	"               connections N\n"
 	"       connections being those the backend was given.  -j prints an\n"
 	"       array of {\"service\":\"VIP:PORT/PROTO\",\"address\":\"A\",\"port\":N,\n"
-	"       \"weight\":N,\"terminating\":BOOL,\"connections\":N}\n"
+	"       \"weight\":N,\"terminating\":BOOL,\"local\":BOOL,\"connections\":N}\n"
 	"\n"
 	"NOTES\n"
 	"       Changing backends needs CAP_NET_ADMIN; many changes at once go\n"

@@ -61,12 +61,12 @@ static int parse_cluster_cidr(struct kn_config_set_args *args, const char *value
 	return -EINVAL;
 }
 
-static int parse_nodeport_range(struct kn_config_set_args *args, const char *value,
-				char *why, size_t why_size)
+/* MIN-MAX into *range; -EINVAL and why otherwise. */
+static int parse_range(struct kn_port_range *range, const char *value,
+		       char *why, size_t why_size)
 {
-	switch (kn_parse_port_range(value, &args->nodeport_range)) {
+	switch (kn_parse_port_range(value, range)) {
 	case 0:
-		args->has_nodeport_range = true;
 		return 0;
 	case -ERANGE:
 		snprintf(why, why_size, "has a port outside 1 to 65535");
@@ -79,6 +79,39 @@ static int parse_nodeport_range(struct kn_config_set_args *args, const char *val
 		break;
 	}
 	return -EINVAL;
+}
+
+static int parse_nodeport_range(struct kn_config_set_args *args, const char *value,
+				char *why, size_t why_size)
+{
+	int err = parse_range(&args->nodeport_range, value, why, why_size);
+
+	args->has_nodeport_range = !err;
+	return err;
+}
+
+static int parse_snat_port_range(struct kn_config_set_args *args, const char *value,
+				 char *why, size_t why_size)
+{
+	int err = parse_range(&args->snat_port_range, value, why, why_size);
+
+	args->has_snat_port_range = !err;
+	return err;
+}
+
+static int parse_masquerade(struct kn_config_set_args *args, const char *value,
+			    char *why, size_t why_size)
+{
+	if (!strcmp(value, "on")) {
+		args->masquerade = true;
+	} else if (!strcmp(value, "off")) {
+		args->masquerade = false;
+	} else {
+		snprintf(why, why_size, "is not on or off");
+		return -EINVAL;
+	}
+	args->has_masquerade = true;
+	return 0;
 }
 
 static int parse_conntrack_max(struct kn_config_set_args *args, const char *value,
@@ -105,6 +138,8 @@ static const struct setting_parser setting_parsers[] = {
 	SETTING("cluster-cidr",		cluster_cidr,	parse_cluster_cidr),
 	SETTING("nodeport-range",	nodeport_range,	parse_nodeport_range),
 	SETTING("conntrack-max",	conntrack_max,	parse_conntrack_max),
+	SETTING("snat-port-range",	snat_port_range, parse_snat_port_range),
+	SETTING("masquerade",		masquerade,	parse_masquerade),
 };
 
 /* Has this setting already been given on this command line? */
@@ -133,7 +168,8 @@ static int config_set_parse(struct kn_invocation *inv, int argc, char **argv)
 
 	if (!argc)
 		return kn_ctl_usage_error(inv,
-			"config set: give at least one setting (cluster-cidr, nodeport-range, conntrack-max)");
+			"config set: give at least one setting (cluster-cidr, nodeport-range, conntrack-max, "
+			"snat-port-range, masquerade)");
 
 	for (i = 0; i < argc; i += 2) {
 		setting = find_setting(argv[i]);
@@ -170,6 +206,12 @@ void kn_config_set_put_attrs(struct nlmsghdr *nlh,
 	}
 	if (args->has_conntrack_max)
 		mnl_attr_put_u32(nlh, KN_SETTING_A_CONNTRACK_MAX, args->conntrack_max);
+	if (args->has_snat_port_range) {
+		mnl_attr_put_u16(nlh, KN_SETTING_A_SNAT_PORT_MIN, args->snat_port_range.min);
+		mnl_attr_put_u16(nlh, KN_SETTING_A_SNAT_PORT_MAX, args->snat_port_range.max);
+	}
+	if (args->has_masquerade)
+		mnl_attr_put_u8(nlh, KN_SETTING_A_MASQUERADE, args->masquerade);
 	mnl_attr_nest_end(nlh, nest);
 }
 
@@ -193,6 +235,9 @@ static const enum mnl_attr_data_type settings_policy[KN_SETTING_A_MAX + 1] = {
 	[KN_SETTING_A_NODEPORT_MIN]		= MNL_TYPE_U16,
 	[KN_SETTING_A_NODEPORT_MAX]		= MNL_TYPE_U16,
 	[KN_SETTING_A_CONNTRACK_MAX]		= MNL_TYPE_U32,
+	[KN_SETTING_A_SNAT_PORT_MIN]		= MNL_TYPE_U16,
+	[KN_SETTING_A_SNAT_PORT_MAX]		= MNL_TYPE_U16,
+	[KN_SETTING_A_MASQUERADE]		= MNL_TYPE_U8,
 };
 
 int kn_settings_parse_reply(const struct nlmsghdr *nlh, void *data)
@@ -223,42 +268,59 @@ int kn_settings_parse_reply(const struct nlmsghdr *nlh, void *data)
 	settings->nodeport_range.min = mnl_attr_get_u16(tb[KN_SETTING_A_NODEPORT_MIN]);
 	settings->nodeport_range.max = mnl_attr_get_u16(tb[KN_SETTING_A_NODEPORT_MAX]);
 	settings->conntrack_max = mnl_attr_get_u32(tb[KN_SETTING_A_CONNTRACK_MAX]);
+	settings->snat_port_range.min = mnl_attr_get_u16(tb[KN_SETTING_A_SNAT_PORT_MIN]);
+	settings->snat_port_range.max = mnl_attr_get_u16(tb[KN_SETTING_A_SNAT_PORT_MAX]);
+	settings->masquerade = mnl_attr_get_u8(tb[KN_SETTING_A_MASQUERADE]);
 	settings->complete = true;
 	return 0;
 }
 
+/* Room for "65535-65535". */
+#define RANGE_STRLEN	sizeof("65535-65535")
+
+static void format_range(const struct kn_port_range *range, char buf[RANGE_STRLEN])
+{
+	snprintf(buf, RANGE_STRLEN, "%u-%u", range->min, range->max);
+}
+
 /*
  * The JSON form mirrors the text form: the same names ('_' for '-', as JSON
- * keys usually are), the values as "config set" takes them, so a script can
- * replay either.
+ * keys usually are), the values as "config set" takes them (masquerade a
+ * boolean), so a script can replay either.
  */
-static void print_settings_json(const struct kn_settings *settings,
-				const char *cidr, const char *range)
+void kn_settings_print(FILE *out, const struct kn_settings *settings, bool json_output)
 {
+	char nodeport[RANGE_STRLEN], snat[RANGE_STRLEN];
+	char cidr[INET_ADDRSTRLEN + sizeof("/32")];
+	char addr[INET_ADDRSTRLEN];
 	struct kn_json json;
 
-	kn_json_init(&json, stdout);
+	inet_ntop(AF_INET, &settings->cluster_cidr.addr, addr, sizeof(addr));
+	snprintf(cidr, sizeof(cidr), "%s/%u", addr, settings->cluster_cidr.prefix_len);
+	format_range(&settings->nodeport_range, nodeport);
+	format_range(&settings->snat_port_range, snat);
+	if (!json_output) {
+		fprintf(out, "cluster-cidr %s\n", cidr);
+		fprintf(out, "nodeport-range %s\n", nodeport);
+		fprintf(out, "conntrack-max %u\n", settings->conntrack_max);
+		fprintf(out, "snat-port-range %s\n", snat);
+		fprintf(out, "masquerade %s\n", settings->masquerade ? "on" : "off");
+		return;
+	}
+	kn_json_init(&json, out);
 	kn_json_object_start(&json);
 	kn_json_kv_string(&json, "cluster_cidr", cidr);
-	kn_json_kv_string(&json, "nodeport_range", range);
+	kn_json_kv_string(&json, "nodeport_range", nodeport);
 	kn_json_kv_uint(&json, "conntrack_max", settings->conntrack_max);
+	kn_json_kv_string(&json, "snat_port_range", snat);
+	kn_json_key(&json, "masquerade");
+	kn_json_bool(&json, settings->masquerade);
 	kn_json_object_end(&json);
 	kn_json_finish(&json);
 }
 
-static void print_settings_text(const struct kn_settings *settings,
-				const char *cidr, const char *range)
-{
-	printf("cluster-cidr %s\n", cidr);
-	printf("nodeport-range %s\n", range);
-	printf("conntrack-max %u\n", settings->conntrack_max);
-}
-
 static int config_show_run(const struct kn_invocation *inv)
 {
-	char cidr[INET_ADDRSTRLEN + sizeof("/32")];
-	char range[sizeof("65535-65535")];
-	char addr[INET_ADDRSTRLEN];
 	struct kn_settings settings = {};
 	struct kn_genl genl;
 	struct nlmsghdr *nlh;
@@ -277,15 +339,7 @@ static int config_show_run(const struct kn_invocation *inv)
 		return KN_EXIT_FAILURE;
 	}
 	kn_genl_close(&genl);
-
-	inet_ntop(AF_INET, &settings.cluster_cidr.addr, addr, sizeof(addr));
-	snprintf(cidr, sizeof(cidr), "%s/%u", addr, settings.cluster_cidr.prefix_len);
-	snprintf(range, sizeof(range), "%u-%u", settings.nodeport_range.min,
-		 settings.nodeport_range.max);
-	if (inv->json)
-		print_settings_json(&settings, cidr, range);
-	else
-		print_settings_text(&settings, cidr, range);
+	kn_settings_print(stdout, &settings, inv->json);
 	return KN_EXIT_OK;
 }
 
@@ -297,7 +351,8 @@ static const struct kn_command config_commands[] = {
 	},
 	{
 		.name = "set",
-		.synopsis = "[cluster-cidr A.B.C.D/N] [nodeport-range MIN-MAX] [conntrack-max N]",
+		.synopsis = "[cluster-cidr A.B.C.D/N] [nodeport-range MIN-MAX] [conntrack-max N]"
+			    " [snat-port-range MIN-MAX] [masquerade on|off]",
 		.description = "Change the settings given (at least one); the others keep their value",
 		.parse = config_set_parse,
 		.run = config_set_run,
@@ -308,6 +363,8 @@ static const struct kn_command config_commands[] = {
 
 /* The help text spells out 1U << 24, which the preprocessor cannot. */
 _Static_assert(KN_CONNTRACK_MAX_MAX == 16777216, "update the conntrack-max help text");
+_Static_assert(KN_SNAT_PORT_MIN_DEFAULT == 61000 && KN_SNAT_PORT_MAX_DEFAULT == 65535,
+	       "update the snat-port-range help text");
 
 const struct kn_object kn_object_config = {
 	.name = "config",
@@ -324,12 +381,25 @@ const struct kn_object kn_object_config = {
 	"              Most entries in the connection table, "
 	KN_XSTR(KN_CONNTRACK_MAX_MIN) " to 16777216.\n"
 	"              Default " KN_XSTR(KN_CONNTRACK_MAX_DEFAULT) ".\n"
+	"       snat-port-range MIN-MAX\n"
+	"              The source ports kn gives the connections whose source it\n"
+	"              rewrites (NodePort with policy cluster, masquerade),\n"
+	"              inclusive; 1 <= MIN <= MAX <= 65535.  Default 61000-65535:\n"
+	"              it must not overlap the node's ip_local_port_range\n"
+	"              (32768-60999 by default), as kn does not track the node's\n"
+	"              own connections.\n"
+	"       masquerade on|off\n"
+	"              on: packets from the cluster-cidr to a destination outside\n"
+	"              it that leave by a device other than a kn device get that\n"
+	"              device's address as their source (flannel's ip-masq).\n"
+	"              Default off.\n"
 	"\n"
 	"OUTPUT\n"
 	"       config show prints one \"NAME VALUE\" line per setting, in the\n"
 	"       words config set takes.  -j prints the same values, under the\n"
 	"       same names with '_' for '-':\n"
-	"       {\"cluster_cidr\":\"A.B.C.D/N\",\"nodeport_range\":\"MIN-MAX\",\"conntrack_max\":N}\n"
+	"       {\"cluster_cidr\":\"A.B.C.D/N\",\"nodeport_range\":\"MIN-MAX\",\"conntrack_max\":N,\n"
+	"        \"snat_port_range\":\"MIN-MAX\",\"masquerade\":BOOL}\n"
 	"\n"
 	"NOTES\n"
 	"       A set request is applied whole or not at all: if the kernel\n"

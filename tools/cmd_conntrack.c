@@ -46,6 +46,8 @@ static const struct {
 	{ KN_CT_F_REPLIED, "replied" },
 	{ KN_CT_F_SNAT, "snat" },
 	{ KN_CT_F_AFFINITY, "affinity" },
+	{ KN_CT_F_NODEPORT, "nodeport" },
+	{ KN_CT_F_MASQUERADE, "masquerade" },
 };
 
 /* --- arguments --- */
@@ -302,6 +304,9 @@ static const struct {
 	{ KN_CT_STATS_A_NO_BACKEND, "no-backend" },
 	{ KN_CT_STATS_A_DROP_CLASH, "drop-clash" },
 	{ KN_CT_STATS_A_DROP_REDIRECT, "drop-redirect" },
+	{ KN_CT_STATS_A_DROP_SNAT, "drop-snat" },
+	{ KN_CT_STATS_A_NO_LOCAL, "no-local" },
+	{ KN_CT_STATS_A_MASQUERADED, "masqueraded" },
 };
 
 /* Every attribute but UNSPEC and PAD is printed. */
@@ -323,6 +328,9 @@ static const enum mnl_attr_data_type ct_stats_policy[KN_CT_STATS_A_MAX + 1] = {
 	[KN_CT_STATS_A_NO_BACKEND]	= MNL_TYPE_U64,
 	[KN_CT_STATS_A_DROP_CLASH]	= MNL_TYPE_U64,
 	[KN_CT_STATS_A_DROP_REDIRECT]	= MNL_TYPE_U64,
+	[KN_CT_STATS_A_DROP_SNAT]	= MNL_TYPE_U64,
+	[KN_CT_STATS_A_NO_LOCAL]	= MNL_TYPE_U64,
+	[KN_CT_STATS_A_MASQUERADED]	= MNL_TYPE_U64,
 };
 
 int kn_ct_stats_parse_reply(const struct nlmsghdr *nlh, void *data)
@@ -476,12 +484,13 @@ static const struct kn_command conntrack_commands[] = {
 
 const struct kn_object kn_object_conntrack = {
 	.name = "conntrack",
-	.description = "kn's connection table: the connections it translates to services",
+	.description = "kn's connection table: the connections it translates",
 	.help =
 	"DESCRIPTION\n"
-	"       kn keeps one entry per connection to a service, found by the\n"
-	"       addresses and ports of either direction, and one per client of\n"
-	"       a service with client-ip affinity.  ORIG is the connection as\n"
+	"       kn keeps one entry per connection to a service (by its VIP or\n"
+	"       its NodePort) and per masqueraded connection of a pod, found by\n"
+	"       the addresses and ports of either direction, and one per client\n"
+	"       of a service with client-ip affinity.  ORIG is the connection as\n"
 	"       its client sends it (client -> VIP), REPLY as the backend\n"
 	"       answers (backend -> client, or backend -> node when the backend\n"
 	"       is the client itself, which kn translates with its source\n"
@@ -498,7 +507,12 @@ const struct kn_object kn_object_conntrack = {
 	"       SECS    whole seconds left before the entry expires\n"
 	"       FLAG    replied (a reply was seen), snat (source rewritten too),\n"
 	"               affinity (a client-ip affinity entry: ORIG is the client,\n"
-	"               ports 0, and the service; REPLY's source the backend)\n"
+	"               ports 0, and the service; REPLY's source the backend),\n"
+	"               nodeport (came to a NodePort: ORIG's destination is the\n"
+	"               node's address; with snat, REPLY's destination is the\n"
+	"               node's address and a port of snat-port-range),\n"
+	"               masquerade (a pod's egress connection, its source\n"
+	"               rewritten: no service)\n"
 	"       -j prints an array of {\"protocol\":\"tcp\",\"orig\":{\"src\":\"A\",\"sport\":N,\n"
 	"       \"dst\":\"A\",\"dport\":N},\"reply\":{...},\"state\":\"S\",\"timeout_ms\":N,\n"
 	"       \"flags\":[\"replied\"]}\n"
@@ -507,7 +521,8 @@ const struct kn_object kn_object_conntrack = {
 	"           entries N max-entries N buckets N entry-bytes N\n"
 	"           inserts N clashes N expired N removed N early-drops N\n"
 	"               drop-full N drop-nomem N drop-invalid N no-backend N\n"
-	"               drop-clash N\n"
+	"               drop-clash N drop-redirect N drop-snat N no-local N\n"
+	"               masqueraded N\n"
 	"       entries       entries now, of max-entries at the most, in buckets\n"
 	"                     hash buckets; entry-bytes is the memory of one\n"
 	"       inserts       entries made\n"
@@ -520,6 +535,13 @@ const struct kn_object kn_object_conntrack = {
 	"       drop-invalid  malformed packets to a VIP or of a connection\n"
 	"       no-backend    connections refused for want of a backend\n"
 	"       drop-clash    new connections dropped: their reply tuple was taken\n"
+	"       drop-redirect ICMP redirects about a translated connection, not\n"
+	"                     sent (they would name the backend as the VIP's next hop)\n"
+	"       drop-snat     new connections refused: no free port in\n"
+	"                     snat-port-range\n"
+	"       no-local      NodePort connections refused under policy local: no\n"
+	"                     usable backend on this node\n"
+	"       masqueraded   pods' egress connections masqueraded\n"
 	"       -j prints one object with these keys, '_' for '-'.\n"
 	"\n"
 	"NOTES\n"

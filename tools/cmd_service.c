@@ -1,19 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kn-ctl service: ClusterIP services (KN_CMD_NEW_SERVICE,
+ * kn-ctl service: services, ClusterIP and NodePort (KN_CMD_NEW_SERVICE,
  * KN_CMD_REPLACE_SERVICE, KN_CMD_DEL_SERVICE, KN_CMD_GET_SERVICE, a dump),
  * and what the backend and conntrack commands share with it: the key
  * VIP:PORT/PROTO, read from the command line, put in requests, read back
  * from replies and printed.
  *
- * "service list" joins two dumps, the services (their affinity and
- * counters) and the backends, by key; they are two reads, not one
+ * "service list" joins two dumps, the services (their affinity, NodePort
+ * and counters) and the backends, by key; they are two reads, not one
  * snapshot, so a change between them can show a service without a backend
  * it just got.  A backend whose service is not in the first dump is not
  * shown.
  *
  * The text form is one line per service in the words the commands take
- * ("10.96.0.10:80/tcp affinity client-ip timeout 600 ..."), its backends
+ * ("10.96.0.10:80/tcp affinity client-ip timeout 600 nodeport 30080 policy
+ * local ..."), its backends
  * at the end of the line, so that a line can be grepped for a backend too.
  */
 
@@ -156,28 +157,46 @@ static const char *const affinity_names[] = {
 	[KN_AFFINITY_CLIENT_IP]	= "client-ip",
 };
 
+static const char *const policy_names[] = {
+	[KN_TRAFFIC_POLICY_CLUSTER]	= "cluster",
+	[KN_TRAFFIC_POLICY_LOCAL]	= "local",
+};
+
+_Static_assert(ARRAY_SIZE(policy_names) == KN_TRAFFIC_POLICY_MAX + 1,
+	       "name every KN_TRAFFIC_POLICY_*");
+
+/* The keywords of service add, each followed by its value. */
+static bool is_service_keyword(const char *word)
+{
+	return !strcmp(word, "affinity") || !strcmp(word, "timeout") ||
+	       !strcmp(word, "nodeport") || !strcmp(word, "policy");
+}
+
 /*
- * service add|replace VIP:PORT/PROTO [affinity none|client-ip [timeout SECS]],
- * the keywords in any order.  Whatever is not given is its default, so a
- * replace states the whole service.
+ * service add|replace VIP:PORT/PROTO [affinity none|client-ip [timeout SECS]]
+ * [nodeport PORT [policy cluster|local]], the keywords in any order.
+ * Whatever is not given is its default (no NodePort), so a replace states
+ * the whole service.  Whether PORT lies in the NodePort range and is free
+ * is the kernel's to check: the range is a setting.
  */
 static int service_add_parse(struct kn_invocation *inv, int argc, char **argv)
 {
 	struct kn_service_args *args = &inv->args.service;
-	bool has_affinity = false, has_timeout = false;
+	bool has_affinity = false, has_timeout = false, has_policy = false;
 	const char *key, *value;
+	uint32_t nodeport;
 	char what[32];
 	int i, err;
 
 	kn_ctl_what(what, sizeof(what), "service", inv->command->name);
-	if (!argc || !strcmp(argv[0], "affinity") || !strcmp(argv[0], "timeout"))
+	if (!argc || is_service_keyword(argv[0]))
 		return kn_ctl_usage_error(inv, "%s: missing VIP:PORT/PROTO", what);
 	err = kn_ctl_parse_service_key(inv, what, argv[0], &args->key);
 	if (err)
 		return err;
 	for (i = 1; i < argc; i += 2) {
 		key = argv[i];
-		if (strcmp(key, "affinity") && strcmp(key, "timeout"))
+		if (!is_service_keyword(key))
 			return kn_ctl_usage_error(inv, "%s: unknown argument '%s'", what, key);
 		if (i + 1 >= argc)
 			return kn_ctl_usage_error(inv, "%s: %s needs a value", what, key);
@@ -188,6 +207,25 @@ static int service_add_parse(struct kn_invocation *inv, int argc, char **argv)
 						  &args->timeout, &has_timeout);
 			if (err)
 				return err;
+			continue;
+		}
+		if (!strcmp(key, "nodeport")) {
+			err = kn_ctl_parse_number(inv, what, key, value, 1, UINT16_MAX, &nodeport,
+						  &args->has_nodeport);
+			if (err)
+				return err;
+			args->nodeport = nodeport;
+			continue;
+		}
+		if (!strcmp(key, "policy")) {
+			if (has_policy)
+				return kn_ctl_usage_error(inv, "%s: policy is given twice", what);
+			if (!strcmp(value, policy_names[KN_TRAFFIC_POLICY_LOCAL]))
+				args->policy = KN_TRAFFIC_POLICY_LOCAL;
+			else if (strcmp(value, policy_names[KN_TRAFFIC_POLICY_CLUSTER]))
+				return kn_ctl_usage_error(inv, "%s: policy '%s' is not cluster or local",
+							  what, value);
+			has_policy = true;
 			continue;
 		}
 		if (has_affinity)
@@ -201,6 +239,8 @@ static int service_add_parse(struct kn_invocation *inv, int argc, char **argv)
 	}
 	if (has_timeout && args->affinity != KN_AFFINITY_CLIENT_IP)
 		return kn_ctl_usage_error(inv, "%s: timeout goes with affinity client-ip", what);
+	if (has_policy && !args->has_nodeport)
+		return kn_ctl_usage_error(inv, "%s: policy goes with nodeport", what);
 	return 0;
 }
 
@@ -233,8 +273,10 @@ static int service_list_parse(struct kn_invocation *inv, int argc, char **argv)
 
 /*
  * The affinity is always sent, and with client-ip its timeout (given or
- * the default): a replace then sets what the command line says, whatever
- * the kernel does with an attribute left out.
+ * the default), and with a NodePort its policy (given or cluster): a
+ * replace then sets what the command line says, whatever the kernel does
+ * with an attribute left out.  No NodePort is sent as none: a replace
+ * without one removes the service's.
  */
 static void service_add_put(struct nlmsghdr *nlh, const struct kn_invocation *inv)
 {
@@ -246,6 +288,10 @@ static void service_add_put(struct nlmsghdr *nlh, const struct kn_invocation *in
 	if (args->affinity == KN_AFFINITY_CLIENT_IP)
 		mnl_attr_put_u32(nlh, KN_SERVICE_A_AFFINITY_TIMEOUT,
 				 args->timeout ? args->timeout : KN_AFFINITY_TIMEOUT_DEFAULT);
+	if (args->has_nodeport) {
+		mnl_attr_put_u16(nlh, KN_SERVICE_A_NODEPORT, args->nodeport);
+		mnl_attr_put_u8(nlh, KN_SERVICE_A_TRAFFIC_POLICY, args->policy);
+	}
 	mnl_attr_nest_end(nlh, nest);
 }
 
@@ -267,6 +313,14 @@ static const enum mnl_attr_data_type service_policy[KN_SERVICE_A_MAX + 1] = {
 	[KN_SERVICE_A_AFFINITY]		= MNL_TYPE_U8,
 	[KN_SERVICE_A_AFFINITY_TIMEOUT]	= MNL_TYPE_U32,
 	[KN_SERVICE_A_STATS]		= MNL_TYPE_NESTED,
+	[KN_SERVICE_A_NODEPORT]		= MNL_TYPE_U16,
+	[KN_SERVICE_A_TRAFFIC_POLICY]	= MNL_TYPE_U8,
+};
+
+/* What every service has; NODEPORT and TRAFFIC_POLICY come together or not at all. */
+static const unsigned int service_required[] = {
+	KN_SERVICE_A_ADDR, KN_SERVICE_A_PORT, KN_SERVICE_A_PROTO, KN_SERVICE_A_AFFINITY,
+	KN_SERVICE_A_AFFINITY_TIMEOUT, KN_SERVICE_A_STATS,
 };
 
 static const enum mnl_attr_data_type stats_policy[KN_SERVICE_STATS_A_MAX + 1] = {
@@ -274,6 +328,7 @@ static const enum mnl_attr_data_type stats_policy[KN_SERVICE_STATS_A_MAX + 1] = 
 	[KN_SERVICE_STATS_A_USABLE]		= MNL_TYPE_U32,
 	[KN_SERVICE_STATS_A_CONNECTIONS]	= MNL_TYPE_U64,
 	[KN_SERVICE_STATS_A_NO_BACKEND]		= MNL_TYPE_U64,
+	[KN_SERVICE_STATS_A_NO_LOCAL]		= MNL_TYPE_U64,
 };
 
 int kn_service_parse_reply(const struct nlmsghdr *nlh, void *data)
@@ -283,15 +338,25 @@ int kn_service_parse_reply(const struct nlmsghdr *nlh, void *data)
 	const struct nlattr *tb[KN_A_MAX + 1];
 	struct kn_service_table *table = data;
 	struct kn_service_entry *entry;
+	size_t i;
 	int err;
 
 	err = kn_genl_parse_attrs(nlh, top_policy, KN_A_MAX, tb);
-	if (!err)
-		err = kn_genl_parse_nested_all(tb[KN_A_SERVICE], service_policy,
-					       KN_SERVICE_A_MAX, service_tb);
-	if (!err)
-		err = kn_genl_parse_nested_all(service_tb[KN_SERVICE_A_STATS], stats_policy,
-					       KN_SERVICE_STATS_A_MAX, stats_tb);
+	if (err)
+		return err;
+	if (!tb[KN_A_SERVICE])
+		return -EBADMSG;
+	err = kn_genl_parse_nested(tb[KN_A_SERVICE], service_policy, KN_SERVICE_A_MAX,
+				   service_tb);
+	if (err)
+		return err;
+	for (i = 0; i < ARRAY_SIZE(service_required); i++)
+		if (!service_tb[service_required[i]])
+			return -EBADMSG;
+	if (!service_tb[KN_SERVICE_A_NODEPORT] != !service_tb[KN_SERVICE_A_TRAFFIC_POLICY])
+		return -EBADMSG;
+	err = kn_genl_parse_nested_all(service_tb[KN_SERVICE_A_STATS], stats_policy,
+				       KN_SERVICE_STATS_A_MAX, stats_tb);
 	if (err)
 		return err;
 
@@ -303,10 +368,18 @@ int kn_service_parse_reply(const struct nlmsghdr *nlh, void *data)
 	entry->key.proto = mnl_attr_get_u8(service_tb[KN_SERVICE_A_PROTO]);
 	entry->affinity = mnl_attr_get_u8(service_tb[KN_SERVICE_A_AFFINITY]);
 	entry->affinity_timeout = mnl_attr_get_u32(service_tb[KN_SERVICE_A_AFFINITY_TIMEOUT]);
+	entry->has_nodeport = service_tb[KN_SERVICE_A_NODEPORT];
+	entry->nodeport = 0;
+	entry->policy = 0;
+	if (entry->has_nodeport) {
+		entry->nodeport = mnl_attr_get_u16(service_tb[KN_SERVICE_A_NODEPORT]);
+		entry->policy = mnl_attr_get_u8(service_tb[KN_SERVICE_A_TRAFFIC_POLICY]);
+	}
 	entry->backends = mnl_attr_get_u32(stats_tb[KN_SERVICE_STATS_A_BACKENDS]);
 	entry->usable = mnl_attr_get_u32(stats_tb[KN_SERVICE_STATS_A_USABLE]);
 	entry->connections = mnl_attr_get_u64(stats_tb[KN_SERVICE_STATS_A_CONNECTIONS]);
 	entry->no_backend = mnl_attr_get_u64(stats_tb[KN_SERVICE_STATS_A_NO_BACKEND]);
+	entry->no_local = mnl_attr_get_u64(stats_tb[KN_SERVICE_STATS_A_NO_LOCAL]);
 	return 0;
 }
 
@@ -336,6 +409,13 @@ static const char *affinity_name(uint8_t affinity, char buf[KN_NUMBER_STRLEN])
 				 affinity_names[affinity] : NULL, affinity, buf);
 }
 
+/* "local"; a policy kn-ctl does not know as its number, in buf. */
+static const char *policy_name(uint8_t policy, char buf[KN_NUMBER_STRLEN])
+{
+	return kn_name_or_number(policy < ARRAY_SIZE(policy_names) ?
+				 policy_names[policy] : NULL, policy, buf);
+}
+
 static void print_service_json(struct kn_json *json, const struct kn_service_entry *service,
 			       const struct kn_backend_entry *backends, size_t n_backends)
 {
@@ -352,12 +432,17 @@ static void print_service_json(struct kn_json *json, const struct kn_service_ent
 							     service->key.proto, number));
 	kn_json_kv_string(json, "affinity", affinity_name(service->affinity, number));
 	kn_json_kv_uint(json, "affinity_timeout", service->affinity_timeout);
+	if (service->has_nodeport) {
+		kn_json_kv_uint(json, "nodeport", service->nodeport);
+		kn_json_kv_string(json, "policy", policy_name(service->policy, number));
+	}
 	kn_json_key(json, "stats");
 	kn_json_object_start(json);
 	kn_json_kv_uint(json, "backends", service->backends);
 	kn_json_kv_uint(json, "usable", service->usable);
 	kn_json_kv_uint(json, "connections", service->connections);
 	kn_json_kv_uint(json, "no_backend", service->no_backend);
+	kn_json_kv_uint(json, "no_local", service->no_local);
 	kn_json_object_end(json);
 	kn_json_key(json, "backends");
 	kn_json_array_start(json);
@@ -377,9 +462,12 @@ static void print_service_text(FILE *out, const struct kn_service_entry *service
 	fprintf(out, "%s affinity %s", key, affinity_name(service->affinity, number));
 	if (service->affinity == KN_AFFINITY_CLIENT_IP)
 		fprintf(out, " timeout %" PRIu32, service->affinity_timeout);
+	if (service->has_nodeport)
+		fprintf(out, " nodeport %u policy %s", service->nodeport,
+			policy_name(service->policy, number));
 	fprintf(out, " backends %" PRIu32 " usable %" PRIu32 " connections %" PRIu64
-		" no-backend %" PRIu64, service->backends, service->usable,
-		service->connections, service->no_backend);
+		" no-backend %" PRIu64 " no-local %" PRIu64, service->backends, service->usable,
+		service->connections, service->no_backend, service->no_local);
 	for (i = 0; i < n_backends; i++) {
 		fputs(" backend ", out);
 		kn_backend_print_words(out, &backends[i]);
@@ -478,7 +566,8 @@ static int service_list_run(const struct kn_invocation *inv)
 	return status;
 }
 
-#define SERVICE_ADD_SYNOPSIS	"VIP:PORT/PROTO [affinity none|client-ip [timeout SECS]]"
+#define SERVICE_ADD_SYNOPSIS	\
+	"VIP:PORT/PROTO [affinity none|client-ip [timeout SECS]] [nodeport PORT [policy cluster|local]]"
 
 static const struct kn_command service_commands[] = {
 	{
@@ -493,7 +582,7 @@ static const struct kn_command service_commands[] = {
 	{
 		.name = "replace",
 		.synopsis = SERVICE_ADD_SYNOPSIS,
-		.description = "As add, but an existing service takes the new affinity and keeps the rest",
+		.description = "As add, but an existing service takes the new affinity and NodePort and keeps the rest",
 		.parse = service_add_parse,
 		.run = service_change_run,
 		.request_cmd = KN_CMD_REPLACE_SERVICE,
@@ -511,7 +600,7 @@ static const struct kn_command service_commands[] = {
 	{
 		.name = "list",
 		.synopsis = "[VIP:PORT/PROTO]",
-		.description = "List the services, or one: affinity, counters, backends",
+		.description = "List the services, or one: affinity, NodePort, counters, backends",
 		.parse = service_list_parse,
 		.run = service_list_run,
 	},
@@ -529,7 +618,8 @@ _Static_assert(KN_AFFINITY_TIMEOUT_DEFAULT == 10800 && KN_AFFINITY_TIMEOUT_MAX =
 
 const struct kn_object kn_object_service = {
 	.name = "service",
-	.description = "ClusterIP services: a virtual address, port and protocol before backends",
+	.description = "services (ClusterIP, NodePort): a virtual address, port and protocol "
+		       "before backends",
 	.help =
 	"DESCRIPTION\n"
 	"       A service VIP:PORT/PROTO (PROTO tcp or udp) is a virtual IPv4\n"
@@ -542,6 +632,9 @@ const struct kn_object kn_object_service = {
 	"       unreachable.  Services belong to the network namespace, not to a\n"
 	"       kn device.\n"
 	"\n"
+	"       A service with a NodePort also takes new connections to that port\n"
+	"       and protocol on any of the node's own addresses (not loopback).\n"
+	"\n"
 	"ARGUMENTS\n"
 	"       affinity none|client-ip\n"
 	"              client-ip: a client's new connections go to the backend\n"
@@ -550,27 +643,44 @@ const struct kn_object kn_object_service = {
 	"              none.\n"
 	"       timeout SECS\n"
 	"              With client-ip: 1 to 86400 seconds, default 10800.\n"
+	"       nodeport PORT\n"
+	"              The service's NodePort: inside the setting nodeport-range\n"
+	"              ('" KN_CTL_NAME " config --help') and not another service's for\n"
+	"              the same protocol.  Default none.\n"
+	"       policy cluster|local\n"
+	"              With a NodePort, Kubernetes' externalTrafficPolicy.\n"
+	"              cluster: any backend, the source rewritten to the node's\n"
+	"              address and a port of the setting snat-port-range.  local:\n"
+	"              only the backends on this node ('" KN_CTL_NAME " backend --help'),\n"
+	"              the client's address kept; with none usable, connections\n"
+	"              are refused (no-local).  Default cluster.\n"
 	"\n"
 	"       What is not given is its default: service replace sets the whole\n"
-	"       affinity and keeps backends, connections and counters.\n"
+	"       affinity and NodePort (without nodeport, the service has none)\n"
+	"       and keeps backends, connections and counters.\n"
 	"\n"
 	"OUTPUT\n"
 	"       service list prints one service a line, by address, port and\n"
 	"       protocol:\n"
-	"           VIP:PORT/PROTO affinity MODE [timeout SECS] backends N usable N\n"
-	"               connections N no-backend N [backend ADDR:PORT weight N\n"
-	"               [terminating] connections N]...\n"
+	"           VIP:PORT/PROTO affinity MODE [timeout SECS] [nodeport PORT\n"
+	"               policy POLICY] backends N usable N connections N\n"
+	"               no-backend N no-local N [backend ADDR:PORT weight N\n"
+	"               [terminating] [local] connections N]...\n"
 	"       backends     its backends\n"
 	"       usable       those given new connections (not terminating)\n"
 	"       connections  connections sent to a backend, in all\n"
 	"       no-backend   connections refused for want of a usable backend\n"
+	"       no-local     NodePort connections refused under policy local for\n"
+	"                    want of a usable backend on this node\n"
 	"       and after each backend its weight and the connections it got.\n"
 	"\n"
 	"       -j prints an array of\n"
 	"       {\"service\":\"VIP:PORT/PROTO\",\"address\":\"VIP\",\"port\":N,\"protocol\":\"tcp\",\n"
-	"        \"affinity\":\"none\",\"affinity_timeout\":N,\"stats\":{\"backends\":N,\n"
-	"        \"usable\":N,\"connections\":N,\"no_backend\":N},\"backends\":[{\"address\":\"A\",\n"
-	"        \"port\":N,\"weight\":N,\"terminating\":BOOL,\"connections\":N}]}\n"
+	"        \"affinity\":\"none\",\"affinity_timeout\":N,[\"nodeport\":N,\"policy\":\"cluster\",]\n"
+	"        \"stats\":{\"backends\":N,\"usable\":N,\"connections\":N,\"no_backend\":N,\n"
+	"        \"no_local\":N},\"backends\":[{\"address\":\"A\",\"port\":N,\"weight\":N,\n"
+	"        \"terminating\":BOOL,\"local\":BOOL,\"connections\":N}]}\n"
+	"       nodeport and policy only for a service with a NodePort.\n"
 	"\n"
 	"NOTES\n"
 	"       The services and the backends are read in two dumps, not one\n"

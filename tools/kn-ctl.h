@@ -98,9 +98,13 @@ struct kn_config_set_args {
 	bool has_cluster_cidr;
 	bool has_nodeport_range;
 	bool has_conntrack_max;
+	bool has_snat_port_range;
+	bool has_masquerade;
 	struct kn_cidr cluster_cidr;
 	struct kn_port_range nodeport_range;
 	uint32_t conntrack_max;
+	struct kn_port_range snat_port_range;
+	bool masquerade;
 };
 
 /* Default MTU of a pod's veth: 1500 less VXLAN's 50 bytes of headers. */
@@ -189,19 +193,22 @@ struct kn_service_key {
 
 /*
  * kn-ctl service add|replace VIP:PORT/PROTO [affinity none|client-ip
- * [timeout SECS]], service del VIP:PORT/PROTO, service list
- * [VIP:PORT/PROTO].
+ * [timeout SECS]] [nodeport PORT [policy cluster|local]], service del
+ * VIP:PORT/PROTO, service list [VIP:PORT/PROTO].
  */
 struct kn_service_args {
 	bool has_key;			/* list: only this service */
 	struct kn_service_key key;
 	uint8_t affinity;		/* KN_AFFINITY_* */
 	uint32_t timeout;		/* s; 0 when not given (client-ip only) */
+	bool has_nodeport;
+	uint16_t nodeport;
+	uint8_t policy;			/* KN_TRAFFIC_POLICY_*, with a NodePort */
 };
 
 /*
- * kn-ctl backend add|replace SVC ADDR:PORT [weight N] [terminating],
- * backend del SVC ADDR:PORT, backend list [SVC].
+ * kn-ctl backend add|replace SVC ADDR:PORT [weight N] [terminating]
+ * [local], backend del SVC ADDR:PORT, backend list [SVC].
  */
 struct kn_backend_args {
 	bool has_service;		/* list: only this service's */
@@ -210,6 +217,7 @@ struct kn_backend_args {
 	uint16_t port;
 	uint16_t weight;		/* given, or KN_BACKEND_WEIGHT_DEFAULT */
 	bool terminating;
+	bool local;
 };
 
 /* kn-ctl conntrack list|flush [service SVC] */
@@ -412,6 +420,8 @@ struct kn_settings {
 	struct kn_cidr cluster_cidr;
 	struct kn_port_range nodeport_range;
 	uint32_t conntrack_max;
+	struct kn_port_range snat_port_range;
+	bool masquerade;
 	bool complete;
 };
 
@@ -420,6 +430,8 @@ struct kn_settings {
  * if any setting is missing; for tests too.
  */
 int kn_settings_parse_reply(const struct nlmsghdr *nlh, void *data);
+/* cmd_config.c: "config show", one "NAME VALUE" line per setting or a JSON object. */
+void kn_settings_print(FILE *out, const struct kn_settings *settings, bool json);
 
 /* cmd_config.c: the KN_A_SETTINGS nest of a set request, for the tests too. */
 void kn_config_set_put_attrs(struct nlmsghdr *nlh,
@@ -662,10 +674,14 @@ struct kn_service_entry {
 	struct kn_service_key key;
 	uint8_t affinity;		/* KN_AFFINITY_* */
 	uint32_t affinity_timeout;	/* s */
+	bool has_nodeport;		/* without, nodeport and policy are 0 */
+	uint16_t nodeport;
+	uint8_t policy;			/* KN_TRAFFIC_POLICY_* */
 	uint32_t backends;
 	uint32_t usable;
 	uint64_t connections;
 	uint64_t no_backend;
+	uint64_t no_local;
 };
 
 struct kn_service_table {
@@ -708,7 +724,10 @@ void kn_backend_table_free(struct kn_backend_table *table);
 void kn_backend_table_sort(struct kn_backend_table *table);
 /* cmd_backend.c: "backend list". */
 void kn_backend_print(FILE *out, const struct kn_backend_table *table, bool json);
-/* cmd_backend.c: "ADDR:PORT weight N [terminating] connections N", what both lists print. */
+/*
+ * cmd_backend.c: "ADDR:PORT weight N [terminating] [local] connections N",
+ * what both lists print.
+ */
 void kn_backend_print_words(FILE *out, const struct kn_backend_entry *backend);
 /* cmd_backend.c: a backend as a JSON object, with its service's key when with_service. */
 void kn_backend_print_json(struct kn_json *json, const struct kn_backend_entry *backend,

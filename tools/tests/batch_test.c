@@ -75,16 +75,17 @@ static void test_read(void)
 		"\t# indented comment\n"
 		"backend del 10.96.0.10:53/udp 10.244.2.5:53\n"
 		"conntrack flush service 10.96.0.10:53/udp\n"
-		"service replace 10.96.0.10:53/udp\n"
-		"config set conntrack-max 100000\n"
+		"service replace 10.96.0.10:53/udp nodeport 30053 policy local\n"
+		"config set conntrack-max 100000 masquerade on snat-port-range 61000-62000\n"
 		"service del 10.96.0.10:53/udp";	/* no newline at the end */
 	static const char *const lines[][TEST_MAX_ARGS] = {
 		{ "service", "add", "10.96.0.10:53/udp", "affinity", "client-ip", "timeout", "600" },
 		{ "backend", "add", "10.96.0.10:53/udp", "10.244.2.5:53", "weight", "3", "terminating" },
 		{ "backend", "del", "10.96.0.10:53/udp", "10.244.2.5:53" },
 		{ "conntrack", "flush", "service", "10.96.0.10:53/udp" },
-		{ "service", "replace", "10.96.0.10:53/udp" },
-		{ "config", "set", "conntrack-max", "100000" },
+		{ "service", "replace", "10.96.0.10:53/udp", "nodeport", "30053", "policy", "local" },
+		{ "config", "set", "conntrack-max", "100000", "masquerade", "on", "snat-port-range",
+		  "61000-62000" },
 		{ "service", "del", "10.96.0.10:53/udp" },
 	};
 	static const unsigned int numbers[] = { 2, 4, 6, 7, 8, 9, 10 };

@@ -189,6 +189,33 @@ static void test_dump(void)
 		  "conntrack list -j: named flags");
 	free(text);
 	table.count = 3;
+	kn_ct_table_free(&table);
+
+	/* A NodePort connection (policy cluster: SNAT too) and a masqueraded one. */
+	ok = !kn_ct_parse_reply(put_entry(buf, IPPROTO_TCP, 40002, KN_CT_STATE_ESTABLISHED,
+					  KN_CT_F_REPLIED | KN_CT_F_SNAT | KN_CT_F_NODEPORT, 0), &table) &&
+	     !kn_ct_parse_reply(put_entry(buf, IPPROTO_UDP, 40003, KN_CT_STATE_UDP,
+					  KN_CT_F_SNAT | KN_CT_F_MASQUERADE, 0), &table) &&
+	     !kn_ct_parse_reply(put_entry(buf, IPPROTO_UDP, 40004, KN_CT_STATE_UDP,
+					  KN_CT_F_REPLIED | KN_CT_F_SNAT | KN_CT_F_AFFINITY |
+					  KN_CT_F_NODEPORT | KN_CT_F_MASQUERADE | 0xffffffe0, 0),
+				&table);
+	test_case(ok && table.count == 3 &&
+		  table.entries[0].flags == (KN_CT_F_REPLIED | KN_CT_F_SNAT | KN_CT_F_NODEPORT),
+		  "conntrack dump: the NODEPORT and MASQUERADE flags read");
+	text = capture_table(&table, false);
+	test_case(test_text_is(text,
+			  "tcp 10.244.1.3:40002 -> 10.96.0.10:80 reply 10.244.2.5:8080 -> 10.244.1.3:40002 established timeout 86399 flags replied,snat,nodeport\n"
+			  "udp 10.244.1.3:40003 -> 10.96.0.10:80 reply 10.244.2.5:8080 -> 10.244.1.3:40003 udp timeout 86399 flags snat,masquerade\n"
+			  "udp 10.244.1.3:40004 -> 10.96.0.10:80 reply 10.244.2.5:8080 -> 10.244.1.3:40004 udp timeout 86399 flags replied,snat,affinity,nodeport,masquerade,0xffffffe0\n"),
+		  "conntrack list: the nodeport and masquerade flags by name, every flag and unknown bits fit");
+	free(text);
+	text = capture_table(&table, true);
+	test_case(text && strstr(text, "\"flags\":[\"replied\",\"snat\",\"nodeport\"]}") &&
+		  strstr(text, "\"flags\":[\"snat\",\"masquerade\"]}") &&
+		  strstr(text, "\"flags\":[\"replied\",\"snat\",\"affinity\",\"nodeport\",\"masquerade\"]}"),
+		  "conntrack list -j: nodeport and masquerade in the flags array");
+	free(text);
 
 	for (omit = KN_CT_A_PROTO; omit <= KN_CT_A_MAX; omit++)
 		test_case(kn_ct_parse_reply(put_entry(buf, IPPROTO_TCP, 1, 0, 0, omit), &table) ==
@@ -248,7 +275,8 @@ static void test_stats(void)
 			  "inserts 8589934598 clashes 8589934599 expired 8589934600 removed 8589934601"
 			  " early-drops 8589934602 drop-full 8589934603 drop-nomem 8589934604"
 			  " drop-invalid 8589934605 no-backend 8589934606 drop-clash 8589934607"
-			  " drop-redirect 8589934608\n"),
+			  " drop-redirect 8589934608 drop-snat 8589934609 no-local 8589934610"
+			  " masqueraded 8589934611\n"),
 		  "conntrack stats: the gauges (with entry-bytes) on one line, every counter on the next");
 	free(text);
 
@@ -258,6 +286,9 @@ static void test_stats(void)
 		  strstr(text, "\"early_drops\":8589934602") &&
 		  strstr(text, "\"no_backend\":8589934606") && !strcmp(text + strlen(text) - 2, "}\n"),
 		  "conntrack stats -j: one object, the names with '_'");
+	test_case(text && strstr(text, "\"drop_redirect\":8589934608,\"drop_snat\":8589934609,"
+				       "\"no_local\":8589934610,\"masqueraded\":8589934611}\n"),
+		  "conntrack stats -j: drop_snat, no_local and masqueraded after drop_redirect");
 	free(text);
 
 	memset(&stats, 0, sizeof(stats));

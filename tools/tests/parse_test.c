@@ -369,6 +369,33 @@ static const struct {
 		"config", "set", "nodeport-range", "30000"),
 	REFUSES("config", "set", TEXT, "cluster-cidr 'bad' is not an IPv4 prefix",
 		"config", "set", "nodeport-range", "30000-32767", "cluster-cidr", "bad"),
+	REFUSES("config", "set", TEXT,
+		"give at least one setting (cluster-cidr, nodeport-range, conntrack-max, "
+		"snat-port-range, masquerade)", "config", "set"),
+	REFUSES("config", "set", TEXT, "snat-port-range '65535-61000' has MIN greater than MAX",
+		"config", "set", "snat-port-range", "65535-61000"),
+	REFUSES("config", "set", TEXT, "snat-port-range '0-65535' has a port outside 1 to 65535",
+		"config", "set", "snat-port-range", "0-65535"),
+	REFUSES("config", "set", TEXT, "snat-port-range '61000-65536' has a port outside 1 to 65535",
+		"config", "set", "snat-port-range", "61000-65536"),
+	REFUSES("config", "set", TEXT, "snat-port-range '61000' is not a port range MIN-MAX",
+		"config", "set", "snat-port-range", "61000"),
+	REFUSES("config", "set", TEXT, "snat-port-range needs a value",
+		"config", "set", "snat-port-range"),
+	REFUSES("config", "set", TEXT, "snat-port-range is given twice",
+		"config", "set", "snat-port-range", "61000-62000", "snat-port-range", "61000-62000"),
+	REFUSES("config", "set", TEXT, "masquerade 'yes' is not on or off",
+		"config", "set", "masquerade", "yes"),
+	REFUSES("config", "set", TEXT, "masquerade '1' is not on or off",
+		"config", "set", "masquerade", "1"),
+	REFUSES("config", "set", TEXT, "masquerade 'ON' is not on or off",
+		"config", "set", "masquerade", "ON"),
+	REFUSES("config", "set", TEXT, "masquerade needs a value",
+		"config", "set", "conntrack-max", "5000", "masquerade"),
+	REFUSES("config", "set", TEXT, "masquerade is given twice",
+		"config", "set", "masquerade", "on", "masquerade", "off"),
+	REFUSES("config", "set", TEXT, "unknown setting 'snat-ports'",
+		"config", "set", "snat-ports", "61000-62000"),
 
 	/* well-formed commands, -j before or after OBJECT COMMAND */
 	RUNS("version", NULL, TEXT, "version"),
@@ -386,6 +413,9 @@ static const struct {
 	/* Below KN_CONNTRACK_MAX_MIN: the kernel's limit to enforce and explain. */
 	RUNS("config", "set", TEXT, "config", "set", "conntrack-max", "5"),
 	RUNS("config", "set", TEXT, "config", "set", "--", "conntrack-max", "5"),
+	/* Overlapping ip_local_port_range: the kernel's to judge, not kn-ctl's. */
+	RUNS("config", "set", TEXT, "config", "set", "snat-port-range", "1-65535"),
+	RUNS("config", "set", TEXT, "config", "set", "masquerade", "off"),
 
 #undef RUNS
 #undef HELPS
@@ -481,6 +511,19 @@ static const struct {
 	  { .has_cluster_cidr = true, .cluster_cidr = { { 0 }, 12 },
 	    .has_nodeport_range = true, .nodeport_range = { 1, 1024 },
 	    .has_conntrack_max = true, .conntrack_max = 1024 } },
+	{ { "config", "set", "snat-port-range", "61000-65535" },
+	  { .has_snat_port_range = true, .snat_port_range = { 61000, 65535 } } },
+	{ { "config", "set", "snat-port-range", "40000-40000" },
+	  { .has_snat_port_range = true, .snat_port_range = { 40000, 40000 } } },
+	{ { "config", "set", "masquerade", "on" },
+	  { .has_masquerade = true, .masquerade = true } },
+	{ { "config", "set", "masquerade", "off" },
+	  { .has_masquerade = true, .masquerade = false } },
+	{ { "config", "set", "masquerade", "off", "nodeport-range", "30000-30100",
+	    "snat-port-range", "62000-63000" },
+	  { .has_nodeport_range = true, .nodeport_range = { 30000, 30100 },
+	    .has_snat_port_range = true, .snat_port_range = { 62000, 63000 },
+	    .has_masquerade = true, .masquerade = false } },
 };
 
 static bool config_args_equal(const struct kn_config_set_args *a,
@@ -488,7 +531,9 @@ static bool config_args_equal(const struct kn_config_set_args *a,
 {
 	if (a->has_cluster_cidr != b->has_cluster_cidr ||
 	    a->has_nodeport_range != b->has_nodeport_range ||
-	    a->has_conntrack_max != b->has_conntrack_max)
+	    a->has_conntrack_max != b->has_conntrack_max ||
+	    a->has_snat_port_range != b->has_snat_port_range ||
+	    a->has_masquerade != b->has_masquerade)
 		return false;
 	if (a->has_cluster_cidr &&
 	    (a->cluster_cidr.addr.s_addr != b->cluster_cidr.addr.s_addr ||
@@ -497,6 +542,12 @@ static bool config_args_equal(const struct kn_config_set_args *a,
 	if (a->has_nodeport_range &&
 	    (a->nodeport_range.min != b->nodeport_range.min ||
 	     a->nodeport_range.max != b->nodeport_range.max))
+		return false;
+	if (a->has_snat_port_range &&
+	    (a->snat_port_range.min != b->snat_port_range.min ||
+	     a->snat_port_range.max != b->snat_port_range.max))
+		return false;
+	if (a->has_masquerade && a->masquerade != b->masquerade)
 		return false;
 	return !a->has_conntrack_max || a->conntrack_max == b->conntrack_max;
 }
@@ -593,12 +644,16 @@ static void test_config_set_message(void)
 	kn_parse_cidr("10.96.0.0/12", &args.cluster_cidr);
 	args.has_nodeport_range = true;
 	args.nodeport_range = (struct kn_port_range){ 30000, 32767 };
+	args.has_snat_port_range = true;
+	args.snat_port_range = (struct kn_port_range){ 61000, 62000 };
+	args.has_masquerade = true;
+	args.masquerade = true;
 	kn_config_set_put_attrs(nlh, &args);
 	nest = only_top_attr(nlh);
 	if (nest)
 		mnl_attr_parse_nested(nest, record_setting_cb, &contents);
-	test_case(contents.count == 5 && !contents.unknown,
-		  "config set with every setting: five attributes in the nest");
+	test_case(contents.count == 8 && !contents.unknown,
+		  "config set with every setting: eight attributes in the nest");
 	test_case(contents.attrs[KN_SETTING_A_CLUSTER_CIDR_ADDR] &&
 		  mnl_attr_get_payload_len(contents.attrs[KN_SETTING_A_CLUSTER_CIDR_ADDR]) == 4 &&
 		  !memcmp(mnl_attr_get_payload(contents.attrs[KN_SETTING_A_CLUSTER_CIDR_ADDR]),
@@ -613,6 +668,31 @@ static void test_config_set_message(void)
 		  contents.attrs[KN_SETTING_A_NODEPORT_MAX] &&
 		  mnl_attr_get_u16(contents.attrs[KN_SETTING_A_NODEPORT_MAX]) == 32767,
 		  "config set nodeport-range 30000-32767: u16 MIN and MAX");
+	test_case(contents.attrs[KN_SETTING_A_SNAT_PORT_MIN] &&
+		  mnl_attr_get_payload_len(contents.attrs[KN_SETTING_A_SNAT_PORT_MIN]) == 2 &&
+		  mnl_attr_get_u16(contents.attrs[KN_SETTING_A_SNAT_PORT_MIN]) == 61000 &&
+		  contents.attrs[KN_SETTING_A_SNAT_PORT_MAX] &&
+		  mnl_attr_get_payload_len(contents.attrs[KN_SETTING_A_SNAT_PORT_MAX]) == 2 &&
+		  mnl_attr_get_u16(contents.attrs[KN_SETTING_A_SNAT_PORT_MAX]) == 62000,
+		  "config set snat-port-range 61000-62000: u16 SNAT_PORT_MIN and SNAT_PORT_MAX, together");
+	test_case(contents.attrs[KN_SETTING_A_MASQUERADE] &&
+		  mnl_attr_get_payload_len(contents.attrs[KN_SETTING_A_MASQUERADE]) == 1 &&
+		  mnl_attr_get_u8(contents.attrs[KN_SETTING_A_MASQUERADE]) == 1,
+		  "config set masquerade on: u8 MASQUERADE 1");
+
+	/* masquerade off is sent as 0, not left out. */
+	nlh = kn_genl_msg_put(buf, 0x42, KN_GENL_VERSION, KN_CMD_SET_SETTINGS, 0, 9);
+	memset(&contents, 0, sizeof(contents));
+	memset(&args, 0, sizeof(args));
+	args.has_masquerade = true;
+	kn_config_set_put_attrs(nlh, &args);
+	nest = only_top_attr(nlh);
+	if (nest)
+		mnl_attr_parse_nested(nest, record_setting_cb, &contents);
+	test_case(contents.count == 1 && contents.attrs[KN_SETTING_A_MASQUERADE] &&
+		  mnl_attr_get_payload_len(contents.attrs[KN_SETTING_A_MASQUERADE]) == 1 &&
+		  mnl_attr_get_u8(contents.attrs[KN_SETTING_A_MASQUERADE]) == 0,
+		  "config set masquerade off: the nest holds only MASQUERADE, u8 0");
 }
 
 /* --- replies from the module, built the way the kernel builds them --- */
@@ -664,7 +744,8 @@ static void test_status_reply(void)
 		  "status reply with an unterminated VERSION string -> -EBADMSG");
 }
 
-static void put_settings(struct nlmsghdr *nlh, bool with_conntrack_max)
+/* Every setting but omit (0: none), as the module sends them. */
+static void put_settings(struct nlmsghdr *nlh, unsigned int omit)
 {
 	struct nlattr *nest = mnl_attr_nest_start(nlh, KN_A_SETTINGS);
 
@@ -672,8 +753,15 @@ static void put_settings(struct nlmsghdr *nlh, bool with_conntrack_max)
 	mnl_attr_put_u8(nlh, KN_SETTING_A_CLUSTER_CIDR_PREFIX, 16);
 	mnl_attr_put_u16(nlh, KN_SETTING_A_NODEPORT_MIN, 30000);
 	mnl_attr_put_u16(nlh, KN_SETTING_A_NODEPORT_MAX, 32767);
-	if (with_conntrack_max)
+	if (omit != KN_SETTING_A_CONNTRACK_MAX)
 		mnl_attr_put_u32(nlh, KN_SETTING_A_CONNTRACK_MAX, KN_CONNTRACK_MAX_DEFAULT);
+	if (omit != KN_SETTING_A_SNAT_PORT_MIN)
+		mnl_attr_put_u16(nlh, KN_SETTING_A_SNAT_PORT_MIN, KN_SNAT_PORT_MIN_DEFAULT);
+	if (omit != KN_SETTING_A_SNAT_PORT_MAX)
+		mnl_attr_put_u16(nlh, KN_SETTING_A_SNAT_PORT_MAX, KN_SNAT_PORT_MAX_DEFAULT);
+	if (omit != KN_SETTING_A_MASQUERADE)
+		mnl_attr_put_u8(nlh, KN_SETTING_A_MASQUERADE, 1);
+	mnl_attr_put_u32(nlh, KN_SETTING_A_MAX + 1, 9);	/* a newer module's */
 	mnl_attr_nest_end(nlh, nest);
 }
 
@@ -683,27 +771,82 @@ static void test_settings_reply(void)
 	struct kn_settings settings;
 	struct nlmsghdr *nlh;
 
+	static const unsigned int required[] = {
+		KN_SETTING_A_CONNTRACK_MAX, KN_SETTING_A_SNAT_PORT_MIN, KN_SETTING_A_SNAT_PORT_MAX,
+		KN_SETTING_A_MASQUERADE,
+	};
+	size_t i;
+
 	nlh = test_genl_reply_start(buf, KN_CMD_GET_SETTINGS, 0);
-	put_settings(nlh, true);
+	put_settings(nlh, 0);
 	memset(&settings, 0, sizeof(settings));
 	test_case(!kn_settings_parse_reply(nlh, &settings) && settings.complete &&
 		  settings.cluster_cidr.addr.s_addr == htonl(0x0af40000) &&
 		  settings.cluster_cidr.prefix_len == 16 &&
 		  settings.nodeport_range.min == 30000 &&
 		  settings.nodeport_range.max == 32767 &&
-		  settings.conntrack_max == KN_CONNTRACK_MAX_DEFAULT,
-		  "settings reply: every setting read, address kept in network order");
+		  settings.conntrack_max == KN_CONNTRACK_MAX_DEFAULT &&
+		  settings.snat_port_range.min == KN_SNAT_PORT_MIN_DEFAULT &&
+		  settings.snat_port_range.max == KN_SNAT_PORT_MAX_DEFAULT &&
+		  settings.masquerade,
+		  "settings reply: every setting read (snat-port-range, masquerade too), address kept in network order");
 
-	nlh = test_genl_reply_start(buf, KN_CMD_GET_SETTINGS, 0);
-	put_settings(nlh, false);
-	memset(&settings, 0, sizeof(settings));
-	test_case(kn_settings_parse_reply(nlh, &settings) == -EBADMSG && !settings.complete,
-		  "settings reply without CONNTRACK_MAX -> -EBADMSG (the contract says every setting)");
+	for (i = 0; i < ARRAY_SIZE(required); i++) {
+		nlh = test_genl_reply_start(buf, KN_CMD_GET_SETTINGS, 0);
+		put_settings(nlh, required[i]);
+		memset(&settings, 0, sizeof(settings));
+		test_case(kn_settings_parse_reply(nlh, &settings) == -EBADMSG && !settings.complete,
+			  "settings reply without attribute %u -> -EBADMSG (the contract says every setting)",
+			  required[i]);
+	}
 
 	nlh = test_genl_reply_start(buf, KN_CMD_GET_SETTINGS, 0);
 	memset(&settings, 0, sizeof(settings));
 	test_case(kn_settings_parse_reply(nlh, &settings) == -EBADMSG,
 		  "settings reply without KN_A_SETTINGS -> -EBADMSG");
+}
+
+static char *capture_settings(const struct kn_settings *settings, bool json)
+{
+	FILE *out = test_capture_start();
+
+	if (out)
+		kn_settings_print(out, settings, json);
+	return test_capture_end(out);
+}
+
+static void test_settings_print(void)
+{
+	struct kn_settings settings = {
+		.cluster_cidr = { { htonl(0x0af40000) }, 16 },
+		.nodeport_range = { 30000, 32767 },
+		.conntrack_max = 262144,
+		.snat_port_range = { 61000, 65535 },
+		.masquerade = false,
+		.complete = true,
+	};
+	char *text;
+
+	text = capture_settings(&settings, false);
+	test_case(test_text_is(text, "cluster-cidr 10.244.0.0/16\n"
+				     "nodeport-range 30000-32767\n"
+				     "conntrack-max 262144\n"
+				     "snat-port-range 61000-65535\n"
+				     "masquerade off\n"),
+		  "config show: one NAME VALUE line per setting, in the words of config set");
+	free(text);
+	settings.snat_port_range = (struct kn_port_range){ 1, 65535 };
+	settings.masquerade = true;
+	text = capture_settings(&settings, true);
+	test_case(test_text_is(text, "{\"cluster_cidr\":\"10.244.0.0/16\",\"nodeport_range\":\"30000-32767\","
+				     "\"conntrack_max\":262144,\"snat_port_range\":\"1-65535\","
+				     "\"masquerade\":true}\n"),
+		  "config show -j: the same names with '_', snat_port_range a string MIN-MAX, masquerade a boolean");
+	free(text);
+	text = capture_settings(&settings, false);
+	test_case(text && strstr(text, "snat-port-range 1-65535\nmasquerade on\n"),
+		  "config show: masquerade on");
+	free(text);
 }
 
 /* --- the command tables and help text --- */
@@ -750,9 +893,39 @@ static void test_tables_and_help(void)
 		free(text);
 	}
 
+	text = help_text(&kn_object_service);
+	test_case(text && strstr(text, "       nodeport PORT\n") &&
+		  strstr(text, "       policy cluster|local\n") &&
+		  strstr(text, "[nodeport PORT\n               policy POLICY]") &&
+		  strstr(text, "no-local N") && strstr(text, "\"no_local\":N") &&
+		  strstr(text, "[\"nodeport\":N,\"policy\":\"cluster\",]") &&
+		  strstr(text, "\"local\":BOOL"),
+		  "service help: nodeport and policy arguments, their output, text and JSON");
+	free(text);
+	text = help_text(&kn_object_backend);
+	test_case(text && strstr(text, "       local         the backend's pod runs on this node") &&
+		  strstr(text, "[terminating] [local]\n") && strstr(text, "\"local\":BOOL"),
+		  "backend help: the local flag, its output, text and JSON");
+	free(text);
+	text = help_text(&kn_object_config);
+	test_case(text && strstr(text, "       snat-port-range MIN-MAX\n") &&
+		  strstr(text, "       masquerade on|off\n") &&
+		  strstr(text, "\"snat_port_range\":\"MIN-MAX\",\"masquerade\":BOOL"),
+		  "config help: snat-port-range and masquerade, and their JSON");
+	free(text);
+	text = help_text(&kn_object_conntrack);
+	test_case(text && strstr(text, "nodeport (came to a NodePort") &&
+		  strstr(text, "masquerade (a pod's egress connection") &&
+		  strstr(text, "drop-redirect N drop-snat N no-local N\n               masqueraded N") &&
+		  strstr(text, "       drop-snat     ") && strstr(text, "       no-local      ") &&
+		  strstr(text, "       masqueraded   "),
+		  "conntrack help: the nodeport and masquerade flags, the three new counters");
+	free(text);
+
 	text = help_text(NULL);
 	test_case(text && strstr(text, "kn-ctl [-j|--json] [--state-dir DIR] [-h|--help] OBJECT COMMAND [ARGS]") &&
-		  strstr(text, "kn-ctl config set [cluster-cidr A.B.C.D/N]") &&
+		  strstr(text, "kn-ctl config set [cluster-cidr A.B.C.D/N] [nodeport-range MIN-MAX] "
+			       "[conntrack-max N] [snat-port-range MIN-MAX] [masquerade on|off]") &&
 		  strstr(text, "EXIT STATUS") && strstr(text, "kn-ctl status") &&
 		  strstr(text, "kn-ctl version") &&
 		  strstr(text, "kn-ctl pod add NAME dev BRIDGE [ip A.B.C.D] [mtu N]") &&
@@ -767,9 +940,16 @@ static void test_tables_and_help(void)
 		  strstr(text, "kn-ctl node del PREFIX dev KN") &&
 		  strstr(text, "kn-ctl node list [dev KN]") &&
 		  strstr(text, "kn-ctl node sync [dev KN]") &&
-		  strstr(text, "kn-ctl service add VIP:PORT/PROTO [affinity none|client-ip [timeout SECS]]") &&
+		  strstr(text, "kn-ctl service add VIP:PORT/PROTO [affinity none|client-ip [timeout SECS]] "
+			       "[nodeport PORT [policy cluster|local]]\n") &&
+		  strstr(text, "kn-ctl service replace VIP:PORT/PROTO [affinity none|client-ip "
+			       "[timeout SECS]] [nodeport PORT [policy cluster|local]]\n") &&
+		  strstr(text, "kn-ctl service add 10.96.0.11:80/tcp nodeport 30080 policy local\n") &&
 		  strstr(text, "kn-ctl service list [VIP:PORT/PROTO]") &&
-		  strstr(text, "kn-ctl backend add VIP:PORT/PROTO ADDRESS:PORT [weight N] [terminating]") &&
+		  strstr(text, "kn-ctl backend add VIP:PORT/PROTO ADDRESS:PORT [weight N] [terminating] "
+			       "[local]\n") &&
+		  strstr(text, "kn-ctl backend replace VIP:PORT/PROTO ADDRESS:PORT [weight N] "
+			       "[terminating] [local]\n") &&
 		  strstr(text, "kn-ctl backend del VIP:PORT/PROTO ADDRESS:PORT") &&
 		  strstr(text, "kn-ctl conntrack list [service VIP:PORT/PROTO]") &&
 		  strstr(text, "kn-ctl conntrack stats") &&
@@ -794,6 +974,7 @@ int main(void)
 	test_config_set_message();
 	test_status_reply();
 	test_settings_reply();
+	test_settings_print();
 	test_tables_and_help();
 	json_tests();
 	ipam_tests();
