@@ -3,7 +3,8 @@
 # What `make demo` shows, inside the VM: kn loaded into Debian's kernel,
 # answering kn-ctl in two network namespaces that keep separate settings;
 # pods on kn0; then two nodes whose pods talk across kn's VXLAN overlay,
-# and a ClusterIP Service in front of pods on both.
+# a ClusterIP Service in front of pods on both, and last a client outside
+# the cluster reaching that Service through a NodePort on each node.
 set -euo pipefail
 export PATH=$PWD/tools:$PATH
 say() { printf '\n\033[1m### %s\033[0m\n' "$*"; }
@@ -55,8 +56,14 @@ node1 kn-ctl fdb show dev kn0
 node1 kn-ctl link show dev kn0
 run ip -n node1 -s link show kn0
 
-say "node2 joins: kn0 10.244.2.0/24, a pod, and an underlay link to node1"
-run ip link add eth1 netns node1 type veth peer name eth1 netns node2
+say "node2 joins: kn0 10.244.2.0/24, a pod, and an underlay LAN (a bridge) with node1"
+run ip netns add lan
+run ip -n lan link add br0 type bridge
+run ip -n lan link set br0 up
+for n in 1 2; do
+	run ip -n lan link add port$n type veth peer name eth1 netns node$n
+	run ip -n lan link set port$n master br0 up
+done
 run ip -n node1 addr add 192.168.0.1/24 dev eth1
 run ip -n node2 addr add 192.168.0.2/24 dev eth1
 run ip -n node1 link set eth1 up
@@ -103,12 +110,46 @@ say "client -> 10.96.0.10:80, six times: kn picks a backend for each connection"
 for i in 1 2 3 4 5 6; do
 	run ip netns exec client socat -T5 - TCP:10.96.0.10:80 </dev/null
 done
-# shellcheck disable=SC2086 # two PIDs
-kill $servers
-wait $servers 2>/dev/null || true
 node1 kn-ctl service list
 node1 kn-ctl conntrack list
 node1 kn-ctl conntrack stats
+
+say "a client outside the cluster: laptop, 192.168.0.100 on the underlay LAN, no route to pods or Services"
+run ip netns add laptop
+run ip -n lan link add port3 type veth peer name eth0 netns laptop
+run ip -n lan link set port3 master br0 up
+run ip -n laptop addr add 192.168.0.100/24 dev eth0
+run ip -n laptop link set eth0 up
+
+say "NodePort 31080 for the Service on both nodes (node1's range is 31000-31999, set above)"
+run ip netns exec node1 kn-ctl service replace 10.96.0.10:80/tcp nodeport 30080 || echo "(exit $?)"
+for n in 1 2; do
+	run ip netns exec node$n kn-ctl service replace 10.96.0.10:80/tcp nodeport 31080 policy cluster
+done
+node1 kn-ctl service list
+
+say "laptop -> each node's address:31080 (policy Cluster: any backend, which sees the node's kn0 address)"
+for node in 192.168.0.1 192.168.0.2; do
+	for _ in 1 2 3; do
+		run ip netns exec laptop socat -T5 - TCP:$node:31080 </dev/null
+	done
+done
+node1 kn-ctl conntrack list
+
+say "policy Local: only the node's own backend, which sees the laptop's own address"
+for n in 1 2; do
+	run ip netns exec node$n kn-ctl service replace 10.96.0.10:80/tcp nodeport 31080 policy local
+done
+node1 kn-ctl backend list 10.96.0.10:80/tcp
+for node in 192.168.0.1 192.168.0.2; do
+	for _ in 1 2; do
+		run ip netns exec laptop socat -T5 - TCP:$node:31080 </dev/null
+	done
+done
+node2 kn-ctl conntrack list
+# shellcheck disable=SC2086 # two PIDs
+kill $servers
+wait $servers 2>/dev/null || true
 
 node2 kn-ctl --state-dir /tmp/kn-demo2 pod del api
 node2 kn-ctl --state-dir /tmp/kn-demo2 pod del db
@@ -118,5 +159,7 @@ run ip -n node1 link del kn0
 run ip -n node2 link del kn0
 run ip netns del node1
 run ip netns del node2
+run ip netns del laptop
+run ip netns del lan
 run rmmod kn
 say "done"
