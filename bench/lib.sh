@@ -170,14 +170,14 @@ bench_servers() {
 	bench_wait_listen "$1" 11111
 }
 
-# bench_iperf3 NETNS ADDRESS: one TCP stream from NETNS to ADDRESS for
-# KN_BENCH_SECS after a second of ramp-up that is left out; prints the
-# receiver's rate in Gbit/s.
+# bench_iperf3 NETNS ADDRESS [PORT]: one TCP stream from NETNS to
+# ADDRESS:PORT (default 5201) for KN_BENCH_SECS after a second of ramp-up
+# that is left out; prints the receiver's rate in Gbit/s.
 bench_iperf3() {
 	local json=$BENCH_TMP/iperf3.json
 	ip netns exec "$1" taskset -c $BENCH_CPU \
-		iperf3 -c "$2" -p 5201 -t "$KN_BENCH_SECS" -O 1 -J > "$json" ||
-		die "iperf3 to $2 from $1: $(head -c 400 "$json")"
+		iperf3 -c "$2" -p "${3:-5201}" -t "$KN_BENCH_SECS" -O 1 -J > "$json" ||
+		die "iperf3 to $2:${3:-5201} from $1: $(head -c 400 "$json")"
 	# .end.sum_received.bits_per_second, from iperf3's one-key-a-line JSON
 	# (python3 would take seconds to start under TCG)
 	awk '/"sum_received":/ { r = 1 }
@@ -197,6 +197,30 @@ bench_sockperf() {
 	awk '/percentile 50.000 =/ { p50 = $NF } /percentile 99.000 =/ { p99 = $NF }
 		END { if (p50 == "" || p99 == "") exit 1; print p50, p99 }' "$txt" ||
 		die "sockperf to $2 from $1 printed no percentiles: $(tail -n 5 "$txt")"
+}
+
+# bench_overlay_flannel NS N M: what flannel's vxlan backend sets up on
+# node N (underlay address 192.168.0.N, pods 10.244.N.0/24) for node M:
+# flannel.1 (VNI 1, port 8472), and route, neighbour and FDB entry towards M.
+bench_overlay_flannel() {
+	local ns=$1 n=$2 m=$3 mac_m
+	pp ip -n "$ns" link add flannel.1 address "02:fa:00:00:00:0$n" type vxlan \
+		id 1 local "192.168.0.$n" dstport 8472 nolearning
+	pp ip -n "$ns" addr add "10.244.$n.0/32" dev flannel.1
+	pp ip -n "$ns" link set flannel.1 up
+	mac_m=02:fa:00:00:00:0$m
+	pp ip -n "$ns" route add "10.244.$m.0/24" via "10.244.$m.0" dev flannel.1 onlink
+	pp ip -n "$ns" neigh replace "10.244.$m.0" lladdr "$mac_m" dev flannel.1 nud permanent
+	pp bridge -n "$ns" fdb append "$mac_m" dev flannel.1 dst "192.168.0.$m"
+}
+
+# bench_overlay_kn NS N M: the same with kn-ctl: overlay on kn0, node M's
+# entry (which installs the route and neighbour).
+bench_overlay_kn() {
+	local ns=$1 n=$2 m=$3
+	pp nsenter --net="/run/netns/$ns" "$KN_CTL" overlay set dev kn0 local "192.168.0.$n"
+	pp nsenter --net="/run/netns/$ns" "$KN_CTL" node add "10.244.$m.0/24" \
+		via "192.168.0.$m" dev kn0
 }
 
 # The two tests of the pod-to-pod scenarios, from pod SIDE-a to $SERVER

@@ -39,29 +39,6 @@ bench_node() {
 	fi
 }
 
-# flannel_overlay NS N M: what flannel's vxlan backend sets up on node N for
-# node M: flannel.1, and route, neighbour and FDB entry towards M.
-flannel_overlay() {
-	local ns=$1 n=$2 m=$3 mac_m
-	pp ip -n "$ns" link add flannel.1 address "02:fa:00:00:00:0$n" type vxlan \
-		id 1 local "192.168.0.$n" dstport 8472 nolearning
-	pp ip -n "$ns" addr add "10.244.$n.0/32" dev flannel.1
-	pp ip -n "$ns" link set flannel.1 up
-	mac_m=02:fa:00:00:00:0$m
-	pp ip -n "$ns" route add "10.244.$m.0/24" via "10.244.$m.0" dev flannel.1 onlink
-	pp ip -n "$ns" neigh replace "10.244.$m.0" lladdr "$mac_m" dev flannel.1 nud permanent
-	pp bridge -n "$ns" fdb append "$mac_m" dev flannel.1 dst "192.168.0.$m"
-}
-
-# kn_overlay NS N M: the same with kn-ctl: overlay on kn0, node M's entry
-# (which installs the route and neighbour).
-kn_overlay() {
-	local ns=$1 n=$2 m=$3
-	pp nsenter --net="/run/netns/$ns" "$KN_CTL" overlay set dev kn0 local "192.168.0.$n"
-	pp nsenter --net="/run/netns/$ns" "$KN_CTL" node add "10.244.$m.0/24" \
-		via "192.168.0.$m" dev kn0
-}
-
 scenario_setup() {
 	local side bridge
 	if [ "$KN_BENCH_KIND" = kn ]; then
@@ -84,11 +61,11 @@ scenario_setup() {
 		bridge=cni0
 		if [ "$side" = kn ] && [ "$KN_BENCH_KIND" = kn ]; then
 			bridge=kn0
-			kn_overlay "$side-n1" 1 2
-			kn_overlay "$side-n2" 2 1
+			bench_overlay_kn "$side-n1" 1 2
+			bench_overlay_kn "$side-n2" 2 1
 		else
-			flannel_overlay "$side-n1" 1 2
-			flannel_overlay "$side-n2" 2 1
+			bench_overlay_flannel "$side-n1" 1 2
+			bench_overlay_flannel "$side-n2" 2 1
 		fi
 		bench_pod "$side-n1" "$bridge" "$side-a" 10.244.1.2
 		bench_pod "$side-n2" "$bridge" "$side-b" "$SERVER"
