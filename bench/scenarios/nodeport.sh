@@ -75,6 +75,10 @@
 #    pod on node 2 (SNAT and the overlay), and through NodePort 30082 to
 #    the pod on node 1 (SNAT, no overlay): one backend each, since iperf3's
 #    control and data connections must reach the same server.
+#
+#   KN_BENCH_NP_SIDES  the sides, in order (default "kn ipt ipvs"; without
+#                      kn with KN_BENCH_KIND=kn: the peers on kn0 and kn's
+#                      overlay, no ratio)
 # Clients and servers all run on vCPU 0 (bench/lib.sh says why).
 
 SCENARIO_TITLE="NodePort (policy Cluster) from an external client, backends on the node and across the overlay: kn vs kube-proxy's iptables and IPVS data paths"
@@ -182,16 +186,24 @@ scenario_setup() {
 	pp modprobe ip_vs
 	pp modprobe ip_vs_rr
 
-	if [ "$KN_BENCH_KIND" = kn ]; then
-		"$KN_CTL" help service 2>&1 | grep -q "nodeport PORT" ||
-			die "$KN_CTL has no NodePort: kn's side cannot be benchmarked"
-		NP_SIDES=(kn)
-	else
+	read -r -a NP_SIDES <<< "${KN_BENCH_NP_SIDES:-kn ipt ipvs}"
+	for side in "${NP_SIDES[@]}"; do
+		[ -n "${NP_LABEL[$side]:-}" ] || die "KN_BENCH_NP_SIDES: no side '$side' (kn ipt ipvs)"
+	done
+	if [ "$KN_BENCH_KIND" != kn ]; then
 		NP_OVERLAY=flannel
+		[ "${NP_SIDES[0]}" != kn ] || NP_SIDES=("${NP_SIDES[@]:1}")
 		log "KN_BENCH_KIND=$KN_BENCH_KIND: kn's side is left out, the kube-proxy data paths alone (no ratio), on the flannel layout"
 		bench_meta note "KN_BENCH_KIND=$KN_BENCH_KIND: kn's side left out; the kube-proxy data paths alone, no ratio, on the flannel layout (Linux bridge cni0, vxlan flannel.1) instead of kn0 and kn's overlay"
+	elif [ "${NP_SIDES[0]}" = kn ]; then
+		"$KN_CTL" help service 2>&1 | grep -q "nodeport PORT" ||
+			die "$KN_CTL has no NodePort: kn's side cannot be benchmarked"
+	else
+		bench_meta note "KN_BENCH_NP_SIDES=${NP_SIDES[*]}: kn's side left out; the kube-proxy data paths alone, no ratio"
 	fi
-	NP_SIDES+=(ipt ipvs)
+	for side in "${NP_SIDES[@]:1}"; do
+		[ "$side" != kn ] || die "KN_BENCH_NP_SIDES: kn must come first"
+	done
 	for side in "${NP_SIDES[@]}"; do
 		bench_side "$side" "${NP_LABEL[$side]}"
 	done
