@@ -15,6 +15,7 @@
 
 #include <linux/netdevice.h>
 #include <net/genetlink.h>
+#include <net/route.h>
 
 /*
  * 6.12 turned NETIF_F_LLTX and NETIF_F_NETNS_LOCAL from feature bits into
@@ -27,6 +28,21 @@ static inline void kn_compat_set_lltx_netns_local(struct net_device *dev)
 	dev->netns_local = true;
 #else
 	dev->features |= NETIF_F_LLTX | NETIF_F_NETNS_LOCAL;
+#endif
+}
+
+/*
+ * An input route for @skb as if it had come in by @dev from @src to @dst.
+ * 6.13 took the TOS as dscp_t and made the result a drop reason.
+ */
+static inline int kn_compat_route_input(struct sk_buff *skb, __be32 dst, __be32 src,
+					u8 tos, struct net_device *dev)
+{
+#if KERNEL_VERSION(6, 13, 0) <= LINUX_VERSION_CODE
+	return ip_route_input_noref(skb, dst, src, inet_dsfield_to_dscp(tos), dev) ?
+	       -EHOSTUNREACH : 0;
+#else
+	return ip_route_input_noref(skb, dst, src, tos, dev);
 #endif
 }
 

@@ -37,6 +37,8 @@ struct kn_ct_node {
 /* Internal status bits next to the uapi's KN_CT_F_* ones. */
 #define KN_CT_F_FIN_ORIG	BIT(6)
 #define KN_CT_F_FIN_REPLY	BIT(7)
+/* the client is its own backend: its source is rewritten in POST_ROUTING */
+#define KN_CT_F_HAIRPIN		BIT(8)
 
 /*
  * One connection, or one client's affinity to a backend, found by the tuple
@@ -80,6 +82,9 @@ enum kn_ct_counter {
 	KN_CT_NO_BACKEND,
 	KN_CT_DROP_CLASH,
 	KN_CT_DROP_REDIRECT,
+	KN_CT_DROP_SNAT,
+	KN_CT_NO_LOCAL,
+	KN_CT_MASQUERADED,
 	KN_CT_COUNTERS
 };
 

@@ -28,18 +28,30 @@ void kn_lb_net_exit(struct kn_net *kn);
  */
 bool kn_lb_bridged(struct net *net, struct sk_buff *skb);
 
-/* Removes the entries of service @svc (NULL: every entry). */
-void kn_lb_flush(struct kn_net *kn, const struct kn_service_key *svc);
+/* Which connections a flush, a forget or a dump is about. */
+struct kn_lb_match {
+	struct kn_service_key svc;
+	bool vip;			/* those to its VIP, affinity included */
+	__be16 nodeport;		/* those to this NodePort (0: none) */
+	const struct kn_backend_config *be; /* only those to it (NULL: all) */
+};
+
+bool kn_lb_matches(const struct kn_conn *c, const struct kn_lb_match *m);
+
+/* Removes the entries @m names (NULL: every entry). */
+void kn_lb_flush(struct kn_net *kn, const struct kn_lb_match *m);
 /*
- * After service @svc, or its backend @be, was unpublished: removes the
+ * After the service, NodePort or backend @m names was unpublished: removes the
  * entries that lead there, including any a packet was adding meanwhile.
  * Under config_lock; may sleep.  The caller skips it for a service or
  * backend that never got a connection: the only entry that can then exist
  * is one a packet added in the instant of the delete, which the client
  * uses until it closes, as if the delete had come a moment later.
  */
-void kn_lb_forget(struct kn_net *kn, const struct kn_service_key *svc,
-		  const struct kn_backend_config *be);
+void kn_lb_forget(struct kn_net *kn, const struct kn_lb_match *m);
+
+/* Whether a pod at @addr runs on this node (KN_BACKEND_F_LOCAL). */
+bool kn_lb_pod_is_local(struct net *net, __be32 addr);
 
 /* The namespace's connection table, NULL until its first service. */
 static inline struct kn_ct_table *kn_lb_table(struct kn_net *kn)

@@ -23,6 +23,9 @@ static const struct nla_policy kn_settings_policy[KN_SETTING_A_MAX + 1] = {
 	[KN_SETTING_A_NODEPORT_MIN] = NLA_POLICY_MIN(NLA_U16, 1),
 	[KN_SETTING_A_NODEPORT_MAX] = NLA_POLICY_MIN(NLA_U16, 1),
 	[KN_SETTING_A_CONNTRACK_MAX] = { .type = NLA_U32 },
+	[KN_SETTING_A_SNAT_PORT_MIN] = NLA_POLICY_MIN(NLA_U16, 1),
+	[KN_SETTING_A_SNAT_PORT_MAX] = NLA_POLICY_MIN(NLA_U16, 1),
+	[KN_SETTING_A_MASQUERADE] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 static const struct nla_policy kn_link_policy[KN_LINK_A_MAX + 1] = {
@@ -132,7 +135,10 @@ static int kn_put_settings(struct sk_buff *skb, const struct kn_settings *s)
 	    nla_put_u8(skb, KN_SETTING_A_CLUSTER_CIDR_PREFIX, s->cluster_cidr_prefix) ||
 	    nla_put_u16(skb, KN_SETTING_A_NODEPORT_MIN, s->nodeport_min) ||
 	    nla_put_u16(skb, KN_SETTING_A_NODEPORT_MAX, s->nodeport_max) ||
-	    nla_put_u32(skb, KN_SETTING_A_CONNTRACK_MAX, s->conntrack_max)) {
+	    nla_put_u32(skb, KN_SETTING_A_CONNTRACK_MAX, s->conntrack_max) ||
+	    nla_put_u16(skb, KN_SETTING_A_SNAT_PORT_MIN, s->snat_port_min) ||
+	    nla_put_u16(skb, KN_SETTING_A_SNAT_PORT_MAX, s->snat_port_max) ||
+	    nla_put_u8(skb, KN_SETTING_A_MASQUERADE, s->masquerade)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}
@@ -223,8 +229,26 @@ static int kn_set_settings(struct sk_buff *req, struct genl_info *info)
 		change.conntrack_max = nla_get_u32(tb[KN_SETTING_A_CONNTRACK_MAX]);
 	}
 
+	err = kn_attr_pair(tb, KN_SETTING_A_SNAT_PORT_MIN,
+			   KN_SETTING_A_SNAT_PORT_MAX, info->extack);
+	if (err < 0) {
+		NL_SET_ERR_MSG(info->extack, "SNAT port range needs both min and max");
+		return err;
+	}
+	if (err) {
+		change.has_snat_port_range = true;
+		change.snat_port_min = nla_get_u16(tb[KN_SETTING_A_SNAT_PORT_MIN]);
+		change.snat_port_max = nla_get_u16(tb[KN_SETTING_A_SNAT_PORT_MAX]);
+	}
+
+	if (tb[KN_SETTING_A_MASQUERADE]) {
+		change.has_masquerade = true;
+		change.masquerade = nla_get_u8(tb[KN_SETTING_A_MASQUERADE]);
+	}
+
 	if (!change.has_cluster_cidr && !change.has_nodeport_range &&
-	    !change.has_conntrack_max) {
+	    !change.has_conntrack_max && !change.has_snat_port_range &&
+	    !change.has_masquerade) {
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[KN_A_SETTINGS],
 				    "no setting to change");
 		return -EINVAL;

@@ -30,6 +30,8 @@ const struct nla_policy kn_service_policy[KN_SERVICE_A_MAX + 1] = {
 	[KN_SERVICE_A_AFFINITY_TIMEOUT] =
 		NLA_POLICY_FULL_RANGE(NLA_U32, &kn_affinity_timeout_range),
 	[KN_SERVICE_A_STATS] = { .type = NLA_REJECT },
+	[KN_SERVICE_A_NODEPORT] = NLA_POLICY_MIN(NLA_U16, 1),
+	[KN_SERVICE_A_TRAFFIC_POLICY] = NLA_POLICY_MAX(NLA_U8, KN_TRAFFIC_POLICY_MAX),
 };
 
 const struct nla_policy kn_backend_policy[KN_BACKEND_A_MAX + 1] = {
@@ -67,12 +69,25 @@ static int kn_nl_service(struct nlattr **attrs, struct kn_service_config *cfg,
 		NL_SET_ERR_MSG(extack, "a service needs its address, port and protocol");
 		return -EINVAL;
 	}
-	if (key_only && (tb[KN_SERVICE_A_AFFINITY] || tb[KN_SERVICE_A_AFFINITY_TIMEOUT])) {
+	if (key_only && (tb[KN_SERVICE_A_AFFINITY] || tb[KN_SERVICE_A_AFFINITY_TIMEOUT] ||
+			 tb[KN_SERVICE_A_NODEPORT] || tb[KN_SERVICE_A_TRAFFIC_POLICY])) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[KN_SERVICE_A_AFFINITY] ?:
-				    tb[KN_SERVICE_A_AFFINITY_TIMEOUT],
+				    tb[KN_SERVICE_A_AFFINITY_TIMEOUT] ?:
+				    tb[KN_SERVICE_A_NODEPORT] ?:
+				    tb[KN_SERVICE_A_TRAFFIC_POLICY],
 				    "only the service's address, port and protocol belong here");
 		return -EINVAL;
 	}
+	if (tb[KN_SERVICE_A_TRAFFIC_POLICY] && !tb[KN_SERVICE_A_NODEPORT]) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[KN_SERVICE_A_TRAFFIC_POLICY],
+				    "a traffic policy needs a NodePort");
+		return -EINVAL;
+	}
+	cfg->nodeport = tb[KN_SERVICE_A_NODEPORT] ?
+			htons(nla_get_u16(tb[KN_SERVICE_A_NODEPORT])) : 0;
+	cfg->policy = tb[KN_SERVICE_A_TRAFFIC_POLICY] ?
+		      nla_get_u8(tb[KN_SERVICE_A_TRAFFIC_POLICY]) :
+		      KN_TRAFFIC_POLICY_CLUSTER;
 	cfg->key = kn_service_key(nla_get_be32(tb[KN_SERVICE_A_ADDR]),
 				  htons(nla_get_u16(tb[KN_SERVICE_A_PORT])),
 				  nla_get_u8(tb[KN_SERVICE_A_PROTO]));
@@ -122,21 +137,45 @@ static int kn_nl_backend(struct nlattr **attrs, struct kn_backend_config *cfg,
 	return kn_backend_config_check(cfg, extack);
 }
 
+/* Whether @port is in the namespace's NodePort range; under config_lock. */
+static int kn_nl_check_nodeport(struct kn_net *kn, u16 port,
+				struct netlink_ext_ack *extack)
+{
+	const struct kn_settings *s = rcu_dereference_protected(kn->settings,
+								lockdep_is_held(&kn->config_lock));
+
+	if (port < s->nodeport_min || port > s->nodeport_max) {
+		NL_SET_ERR_MSG(extack, "NodePort outside the namespace's NodePort range");
+		return -ERANGE;
+	}
+	return 0;
+}
+
 static int kn_nl_add_service(struct genl_info *info, bool replace)
 {
 	struct kn_net *kn = kn_net(genl_info_net(info));
 	struct kn_service_config cfg;
+	__be16 gone = 0;
 	int err;
 
 	err = kn_nl_service(info->attrs, &cfg, false, false, info->extack);
 	if (err)
 		return err;
 	mutex_lock(&kn->config_lock);
-	err = kn_lb_enable(kn);
-	if (err)
-		NL_SET_ERR_MSG(info->extack, "cannot set up the connection table and hooks");
-	else
-		err = kn_services_add(&kn->services, &cfg, replace, info->extack);
+	err = cfg.nodeport ? kn_nl_check_nodeport(kn, ntohs(cfg.nodeport), info->extack) : 0;
+	if (!err) {
+		err = kn_lb_enable(kn);
+		if (err)
+			NL_SET_ERR_MSG(info->extack,
+				       "cannot set up the connection table and hooks");
+	}
+	if (!err)
+		err = kn_services_add(&kn->services, &cfg, replace, &gone, info->extack);
+	if (!err && gone) {
+		struct kn_lb_match m = { .svc = cfg.key, .nodeport = gone };
+
+		kn_lb_forget(kn, &m);
+	}
 	mutex_unlock(&kn->config_lock);
 	return err;
 }
@@ -164,11 +203,15 @@ int kn_nl_del_service(struct sk_buff *req, struct genl_info *info)
 	mutex_lock(&kn->config_lock);
 	svc = kn_services_unlink(&kn->services, &cfg.key, info->extack);
 	if (!IS_ERR(svc)) {
+		const struct kn_nodeport *np = rcu_dereference_protected(svc->nodeport, true);
+		struct kn_lb_match m = {
+			.svc = cfg.key, .vip = true, .nodeport = np ? np->key.port : 0,
+		};
 		struct kn_service_stats stats;
 
 		kn_service_read_stats(svc, &stats);
 		if (stats.connections)
-			kn_lb_forget(kn, &cfg.key, NULL);
+			kn_lb_forget(kn, &m);
 		kn_service_free_rcu(svc);
 	}
 	mutex_unlock(&kn->config_lock);
@@ -208,13 +251,24 @@ static int kn_nl_change_backend(struct genl_info *info, bool add, bool replace)
 	if (!svc) {
 		err = -ENOENT;
 	} else if (add) {
+		if (!(bcfg.flags & KN_BACKEND_F_LOCAL) &&
+		    kn_lb_pod_is_local(kn->net, bcfg.addr))
+			bcfg.flags |= KN_BACKEND_F_LOCAL;
 		err = kn_service_add_backend(&kn->services, svc, &bcfg, replace,
 					     info->extack);
 	} else {
 		err = kn_service_del_backend(&kn->services, svc, bcfg.addr,
 					     bcfg.port, &connections, info->extack);
-		if (!err && connections)
-			kn_lb_forget(kn, &scfg.key, &bcfg);
+		if (!err && connections) {
+			const struct kn_nodeport *np =
+				rcu_dereference_protected(svc->nodeport, true);
+			struct kn_lb_match m = {
+				.svc = scfg.key, .vip = true, .be = &bcfg,
+				.nodeport = np ? np->key.port : 0,
+			};
+
+			kn_lb_forget(kn, &m);
+		}
 	}
 	mutex_unlock(&kn->config_lock);
 	return err;
@@ -245,6 +299,7 @@ static int kn_put_service_key(struct sk_buff *skb, const struct kn_service_key *
 static int kn_put_service(struct sk_buff *skb, struct kn_service *svc)
 {
 	const struct kn_backend_set *set = rcu_dereference(svc->backends);
+	const struct kn_nodeport *np;
 	struct kn_service_stats stats;
 	struct nlattr *nest, *st;
 
@@ -255,6 +310,10 @@ static int kn_put_service(struct sk_buff *skb, struct kn_service *svc)
 	    nla_put_u32(skb, KN_SERVICE_A_AFFINITY_TIMEOUT,
 			READ_ONCE(svc->affinity_timeout)))
 		return -EMSGSIZE;
+	np = rcu_dereference(svc->nodeport);
+	if (np && (nla_put_u16(skb, KN_SERVICE_A_NODEPORT, ntohs(np->key.port)) ||
+		   nla_put_u8(skb, KN_SERVICE_A_TRAFFIC_POLICY, np->policy)))
+		return -EMSGSIZE;
 	st = nla_nest_start(skb, KN_SERVICE_A_STATS);
 	if (!st ||
 	    nla_put_u32(skb, KN_SERVICE_STATS_A_BACKENDS, set ? set->count : 0) ||
@@ -262,6 +321,8 @@ static int kn_put_service(struct sk_buff *skb, struct kn_service *svc)
 	    nla_put_u64_64bit(skb, KN_SERVICE_STATS_A_CONNECTIONS, stats.connections,
 			      KN_SERVICE_STATS_A_PAD) ||
 	    nla_put_u64_64bit(skb, KN_SERVICE_STATS_A_NO_BACKEND, stats.no_backend,
+			      KN_SERVICE_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, KN_SERVICE_STATS_A_NO_LOCAL, stats.no_local,
 			      KN_SERVICE_STATS_A_PAD))
 		return -EMSGSIZE;
 	nla_nest_end(skb, st);
@@ -488,16 +549,31 @@ struct kn_ct_dump {
 	struct sk_buff *skb;
 	struct netlink_callback *cb;
 	bool filtered;
-	struct kn_service_key key;
+	struct kn_lb_match match;
 };
+
+/* The entries of the service @key names: by its VIP and its NodePort. */
+static struct kn_lb_match kn_nl_service_match(struct kn_net *kn,
+					      const struct kn_service_key *key)
+{
+	struct kn_lb_match m = { .svc = *key, .vip = true };
+	const struct kn_nodeport *np;
+	struct kn_service *svc;
+
+	rcu_read_lock();
+	svc = kn_services_lookup(&kn->services, key);
+	np = svc ? rcu_dereference(svc->nodeport) : NULL;
+	if (np)
+		m.nodeport = np->key.port;
+	rcu_read_unlock();
+	return m;
+}
 
 static int kn_ct_dump_one(const struct kn_conn *c, void *arg)
 {
 	struct kn_ct_dump *d = arg;
-	const struct kn_ct_tuple *o = &c->node[KN_CT_DIR_ORIG].tuple;
 
-	if (d->filtered && (o->dst != d->key.addr || o->dport != d->key.port ||
-			    o->proto != d->key.proto))
+	if (d->filtered && !kn_lb_matches(c, &d->match))
 		return 0;
 	return kn_dump_one(d->skb, d->cb, KN_CMD_GET_CONNTRACK, kn_put_ct, c, NULL);
 }
@@ -507,11 +583,14 @@ int kn_nl_get_conntrack_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	struct kn_net *kn = kn_net(sock_net(cb->skb->sk));
 	struct kn_ct_dump d = { .skb = skb, .cb = cb };
 	struct kn_ct_table *ct = kn_lb_table(kn);
+	struct kn_service_key key;
 	int err;
 
-	err = kn_dump_filter(cb, &d.key, &d.filtered);
+	err = kn_dump_filter(cb, &key, &d.filtered);
 	if (err || !ct)
 		return err;
+	if (d.filtered)
+		d.match = kn_nl_service_match(kn, &key);
 	rcu_read_lock();
 	err = kn_ct_walk(ct, &cb->args[KN_SVC_DUMP_INDEX],
 			 &cb->args[KN_SVC_DUMP_BACKEND], kn_ct_dump_one, &d);
@@ -525,12 +604,15 @@ int kn_nl_flush_conntrack(struct sk_buff *req, struct genl_info *info)
 {
 	struct kn_net *kn = kn_net(genl_info_net(info));
 	struct kn_service_config cfg;
+	struct kn_lb_match m;
 	int err;
 
 	err = kn_nl_service(info->attrs, &cfg, true, true, info->extack);
 	if (err && err != -ENOENT)
 		return err;
-	kn_lb_flush(kn, err ? NULL : &cfg.key);
+	if (!err)
+		m = kn_nl_service_match(kn, &cfg.key);
+	kn_lb_flush(kn, err ? NULL : &m);
 	return 0;
 }
 
@@ -548,6 +630,9 @@ int kn_nl_get_conntrack_stats(struct sk_buff *req, struct genl_info *info)
 		[KN_CT_NO_BACKEND] = KN_CT_STATS_A_NO_BACKEND,
 		[KN_CT_DROP_CLASH] = KN_CT_STATS_A_DROP_CLASH,
 		[KN_CT_DROP_REDIRECT] = KN_CT_STATS_A_DROP_REDIRECT,
+		[KN_CT_DROP_SNAT] = KN_CT_STATS_A_DROP_SNAT,
+		[KN_CT_NO_LOCAL] = KN_CT_STATS_A_NO_LOCAL,
+		[KN_CT_MASQUERADED] = KN_CT_STATS_A_MASQUERADED,
 	};
 	struct kn_net *kn = kn_net(genl_info_net(info));
 	struct kn_ct_table *ct = kn_lb_table(kn);

@@ -64,6 +64,12 @@ int kn_netns_update_settings(struct kn_net *kn,
 					lockdep_is_held(&kn->config_lock));
 	*new = *old;
 	err = kn_settings_apply(new, change, extack);
+	/* masquerade works in the hooks, which exist with the first service */
+	if (!err && new->masquerade) {
+		err = kn_lb_enable(kn);
+		if (err)
+			NL_SET_ERR_MSG(extack, "cannot set up the connection table and hooks");
+	}
 	if (!err)
 		rcu_assign_pointer(kn->settings, new);
 	mutex_unlock(&kn->config_lock);

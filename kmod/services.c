@@ -24,12 +24,28 @@ static const struct rhashtable_params kn_services_params = {
 	.automatic_shrinking = true,
 };
 
+static const struct rhashtable_params kn_nodeports_params = {
+	.head_offset = offsetof(struct kn_nodeport, hash),
+	.key_offset = offsetof(struct kn_nodeport, key),
+	.key_len = sizeof(struct kn_nodeport_key),
+	.automatic_shrinking = true,
+};
+
 int kn_services_init(struct kn_services *services)
 {
+	int err;
+
 	memset(services, 0, sizeof(*services));
 	INIT_LIST_HEAD(&services->list);
-	return rhashtable_init(&services->table, &kn_services_params);
+	err = rhashtable_init(&services->table, &kn_services_params);
+	if (err)
+		return err;
+	err = rhashtable_init(&services->nodeports, &kn_nodeports_params);
+	if (err)
+		rhashtable_destroy(&services->table);
+	return err;
 }
+EXPORT_SYMBOL_IF_KUNIT(kn_services_init);
 
 void kn_backend_set_free(struct kn_backend_set *set)
 {
@@ -58,6 +74,7 @@ static void kn_service_free(struct kn_service *svc)
 			kfree(set->backends[i]);
 		kn_backend_set_free(set);
 	}
+	kfree(rcu_dereference_protected(svc->nodeport, true));
 	free_percpu(svc->stats);
 	kfree(svc);
 }
@@ -71,6 +88,7 @@ void kn_service_free_rcu(struct kn_service *svc)
 {
 	call_rcu(&svc->rcu, kn_service_free_rcu_cb);
 }
+EXPORT_SYMBOL_IF_KUNIT(kn_service_free_rcu);
 
 static void kn_services_free_one(void *ptr, void *arg)
 {
@@ -80,10 +98,13 @@ static void kn_services_free_one(void *ptr, void *arg)
 /* With the namespace: no reader can be left (the hooks are gone). */
 void kn_services_uninit(struct kn_services *services)
 {
+	/* the services own their NodePorts */
+	rhashtable_destroy(&services->nodeports);
 	rhashtable_free_and_destroy(&services->table, kn_services_free_one, NULL);
 	INIT_LIST_HEAD(&services->list);
 	services->count = 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(kn_services_uninit);
 
 /* 0.0.0.0/8 too, as overlay decap: ipv4_is_zeronet() is 0.0.0.0 alone since 5.3 */
 static bool kn_addr_is_unicast(__be32 addr)
@@ -114,6 +135,14 @@ int kn_service_config_check(const struct kn_service_config *cfg,
 	if (cfg->affinity_timeout < 1 ||
 	    cfg->affinity_timeout > KN_AFFINITY_TIMEOUT_MAX) {
 		NL_SET_ERR_MSG(extack, "affinity timeout must be 1 to 86400 seconds");
+		return -EINVAL;
+	}
+	if (cfg->policy > KN_TRAFFIC_POLICY_MAX) {
+		NL_SET_ERR_MSG(extack, "unknown traffic policy");
+		return -EINVAL;
+	}
+	if (cfg->policy != KN_TRAFFIC_POLICY_CLUSTER && !cfg->nodeport) {
+		NL_SET_ERR_MSG(extack, "a traffic policy needs a NodePort");
 		return -EINVAL;
 	}
 	return 0;
@@ -148,26 +177,117 @@ struct kn_service *kn_services_lookup(struct kn_services *services,
 {
 	return rhashtable_lookup(&services->table, key, kn_services_params);
 }
+EXPORT_SYMBOL_IF_KUNIT(kn_services_lookup);
 
 static void kn_services_changed(struct kn_services *services)
 {
 	WRITE_ONCE(services->gen, services->gen + 1);
 }
 
+struct kn_nodeport *kn_nodeport_lookup(struct kn_services *services,
+				       __be16 port, u8 proto)
+{
+	struct kn_nodeport_key key = { .port = port, .proto = proto };
+
+	return rhashtable_lookup(&services->nodeports, &key, kn_nodeports_params);
+}
+EXPORT_SYMBOL_IF_KUNIT(kn_nodeport_lookup);
+
+/*
+ * The NodePort @cfg asks @svc (NULL: a new service) to have, made but not
+ * published; NULL with *@err 0 when it asks for none.
+ */
+static struct kn_nodeport *kn_nodeport_make(struct kn_services *services,
+					    const struct kn_service *svc,
+					    const struct kn_service_config *cfg,
+					    int *err, struct netlink_ext_ack *extack)
+{
+	struct kn_nodeport_key key = { .port = cfg->nodeport, .proto = cfg->key.proto };
+	struct kn_nodeport *np, *holder;
+
+	*err = 0;
+	if (!cfg->nodeport)
+		return NULL;
+	holder = rhashtable_lookup_fast(&services->nodeports, &key, kn_nodeports_params);
+	if (holder && holder->svc != svc) {
+		NL_SET_ERR_MSG(extack, "another service has this NodePort");
+		*err = -EADDRINUSE;
+		return NULL;
+	}
+	np = kzalloc(sizeof(*np), GFP_KERNEL);
+	if (!np) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	np->key = key;
+	np->policy = cfg->policy;
+	return np;
+}
+
+/*
+ * Publishes @np (NULL: none) as @svc's NodePort in place of the old one: a
+ * packet finds the old or the new.  *@gone is the old port when the
+ * service no longer has it (0: none).  On error nothing changed.
+ */
+static int kn_service_swap_nodeport(struct kn_services *services,
+				    struct kn_service *svc, struct kn_nodeport *np,
+				    __be16 *gone)
+{
+	struct kn_nodeport *old = rcu_dereference_protected(svc->nodeport, true);
+	int err;
+
+	*gone = 0;
+	if (np) {
+		np->svc = svc;
+		if (old && old->key.port == np->key.port)
+			err = rhashtable_replace_fast(&services->nodeports, &old->hash,
+						      &np->hash, kn_nodeports_params);
+		else
+			err = rhashtable_insert_fast(&services->nodeports, &np->hash,
+						     kn_nodeports_params);
+		if (err)
+			return err;
+	}
+	if (old) {
+		if (!np || old->key.port != np->key.port) {
+			rhashtable_remove_fast(&services->nodeports, &old->hash,
+					       kn_nodeports_params);
+			*gone = old->key.port;
+		}
+		kfree_rcu(old, rcu);
+	}
+	rcu_assign_pointer(svc->nodeport, np);
+	return 0;
+}
+
 int kn_services_add(struct kn_services *services,
 		    const struct kn_service_config *cfg, bool replace,
-		    struct netlink_ext_ack *extack)
+		    __be16 *nodeport_gone, struct netlink_ext_ack *extack)
 {
+	struct kn_nodeport *np;
 	struct kn_service *svc;
 	int err;
 
+	*nodeport_gone = 0;
 	svc = rhashtable_lookup_fast(&services->table, &cfg->key,
 				     kn_services_params);
 	if (svc && !replace) {
 		NL_SET_ERR_MSG(extack, "the service exists (replace it instead)");
 		return -EEXIST;
 	}
+	if (!svc && services->count >= KN_SERVICES_MAX) {
+		NL_SET_ERR_MSG(extack, "the service table is full");
+		return -ENOSPC;
+	}
+	np = kn_nodeport_make(services, svc, cfg, &err, extack);
+	if (err)
+		return err;
 	if (svc) {
+		err = kn_service_swap_nodeport(services, svc, np, nodeport_gone);
+		if (err) {
+			kfree(np);
+			return err;
+		}
 		/* Read one by one by the packet path: the timeout only ever
 		 * matters with the affinity, and either value is valid.
 		 */
@@ -176,39 +296,47 @@ int kn_services_add(struct kn_services *services,
 		kn_services_changed(services);
 		return 0;
 	}
-	if (services->count >= KN_SERVICES_MAX) {
-		NL_SET_ERR_MSG(extack, "the service table is full");
-		return -ENOSPC;
-	}
 
+	err = -ENOMEM;
 	svc = kzalloc(sizeof(*svc), GFP_KERNEL);
 	if (!svc)
-		return -ENOMEM;
+		goto err_np;
 	svc->stats = alloc_percpu(struct kn_service_stats);
-	if (!svc->stats) {
-		kfree(svc);
-		return -ENOMEM;
-	}
+	if (!svc->stats)
+		goto err_svc;
 	svc->key = cfg->key;
 	svc->affinity = cfg->affinity;
 	svc->affinity_timeout = cfg->affinity_timeout;
 
 	err = rhashtable_insert_fast(&services->table, &svc->hash,
 				     kn_services_params);
+	if (err)
+		goto err_svc;
+	/* new: it has no old NodePort to lose */
+	err = kn_service_swap_nodeport(services, svc, np, nodeport_gone);
 	if (err) {
-		kn_service_free(svc);
-		return err;
+		rhashtable_remove_fast(&services->table, &svc->hash, kn_services_params);
+		kn_service_free_rcu(svc);	/* a lookup may have found it */
+		goto err_np;
 	}
 	list_add_tail_rcu(&svc->list, &services->list);
 	WRITE_ONCE(services->count, services->count + 1);
 	kn_services_changed(services);
 	return 0;
+
+err_svc:
+	kn_service_free(svc);
+err_np:
+	kfree(np);
+	return err;
 }
+EXPORT_SYMBOL_IF_KUNIT(kn_services_add);
 
 struct kn_service *kn_services_unlink(struct kn_services *services,
 				      const struct kn_service_key *key,
 				      struct netlink_ext_ack *extack)
 {
+	struct kn_nodeport *np;
 	struct kn_service *svc;
 
 	svc = rhashtable_lookup_fast(&services->table, key, kn_services_params);
@@ -216,12 +344,17 @@ struct kn_service *kn_services_unlink(struct kn_services *services,
 		NL_SET_ERR_MSG(extack, "no such service");
 		return ERR_PTR(-ENOENT);
 	}
+	np = rcu_dereference_protected(svc->nodeport, true);
+	if (np)
+		rhashtable_remove_fast(&services->nodeports, &np->hash,
+				       kn_nodeports_params);
 	rhashtable_remove_fast(&services->table, &svc->hash, kn_services_params);
 	list_del_rcu(&svc->list);
 	WRITE_ONCE(services->count, services->count - 1);
 	kn_services_changed(services);
 	return svc;
 }
+EXPORT_SYMBOL_IF_KUNIT(kn_services_unlink);
 
 static u32 kn_backend_hash(__be32 addr, __be16 port)
 {
@@ -293,7 +426,7 @@ struct kn_backend_set *kn_backend_set_build(struct kn_backend *const *backends,
 
 	/* count <= KN_BACKENDS_MAX: none of this overflows */
 	set = kvzalloc(size + index_slots * sizeof(u32) +
-		       count * sizeof(struct kn_alias_slot), gfp);
+		       2 * count * sizeof(struct kn_alias_slot), gfp);
 	if (!set)
 		return NULL;
 	set->count = count;
@@ -301,6 +434,7 @@ struct kn_backend_set *kn_backend_set_build(struct kn_backend *const *backends,
 	set->index_mask = index_slots - 1;
 	set->index = (u32 *)((char *)set + size);
 	set->alias = (struct kn_alias_slot *)(set->index + index_slots);
+	set->local_alias = set->alias + count;
 	for (i = 0; i < count; i++) {
 		u32 slot = kn_backend_hash(backends[i]->addr, backends[i]->port);
 
@@ -323,6 +457,14 @@ struct kn_backend_set *kn_backend_set_build(struct kn_backend *const *backends,
 	if (usable)
 		kn_alias_build(set->alias, backends, ids, usable, scaled, work);
 	set->usable = usable;
+	usable = 0;
+	for (i = 0; i < count; i++)
+		if ((backends[i]->flags & (KN_BACKEND_F_TERMINATING | KN_BACKEND_F_LOCAL)) ==
+		    KN_BACKEND_F_LOCAL)
+			ids[usable++] = i;
+	if (usable)
+		kn_alias_build(set->local_alias, backends, ids, usable, scaled, work);
+	set->local_usable = usable;
 	kvfree(scaled);
 	return set;
 }
@@ -333,14 +475,26 @@ EXPORT_SYMBOL_IF_KUNIT(kn_backend_set_build);
  * half of @draw picks a slot, the high half decides between the slot's own
  * backend and its alias.  The set must have a usable backend.
  */
-struct kn_backend *kn_backend_pick(const struct kn_backend_set *set, u64 draw)
+static struct kn_backend *kn_alias_pick(const struct kn_backend_set *set,
+					const struct kn_alias_slot *slots, u32 n,
+					u64 draw)
 {
-	const struct kn_alias_slot *slot;
+	const struct kn_alias_slot *slot = &slots[reciprocal_scale((u32)draw, n)];
 
-	slot = &set->alias[reciprocal_scale((u32)draw, set->usable)];
 	return set->backends[(u32)(draw >> 32) < slot->keep ? slot->self : slot->alias];
 }
+
+struct kn_backend *kn_backend_pick(const struct kn_backend_set *set, u64 draw)
+{
+	return kn_alias_pick(set, set->alias, set->usable, draw);
+}
 EXPORT_SYMBOL_IF_KUNIT(kn_backend_pick);
+
+struct kn_backend *kn_backend_pick_local(const struct kn_backend_set *set, u64 draw)
+{
+	return kn_alias_pick(set, set->local_alias, set->local_usable, draw);
+}
+EXPORT_SYMBOL_IF_KUNIT(kn_backend_pick_local);
 
 static int kn_backend_index(const struct kn_backend_set *set,
 			    __be32 addr, __be16 port)
@@ -477,5 +631,6 @@ void kn_service_read_stats(struct kn_service *svc, struct kn_service_stats *sum)
 
 		sum->connections += READ_ONCE(s->connections);
 		sum->no_backend += READ_ONCE(s->no_backend);
+		sum->no_local += READ_ONCE(s->no_local);
 	}
 }

@@ -41,13 +41,17 @@ struct kn_alias_slot {
  * set and swaps the pointer, so the packet path sees the set before or
  * after a change, never in between.  @alias covers the @usable backends
  * (not terminating) and makes a weighted random pick O(1) whatever the
- * weights; @index finds a backend by address and port in O(1) (affinity).
+ * weights; @local_alias does the same for the usable backends on this node
+ * (a NodePort with policy Local); @index finds a backend by address and
+ * port in O(1) (affinity).
  */
 struct kn_backend_set {
 	u32 count;
 	u32 usable;
+	u32 local_usable;
 	u32 index_mask;			/* @index has index_mask + 1 slots */
 	struct kn_alias_slot *alias;	/* @usable slots */
+	struct kn_alias_slot *local_alias; /* @local_usable slots */
 	u32 *index;			/* backend number + 1, 0 when empty */
 	struct rcu_head rcu;
 	struct kn_backend *backends[];	/* @count */
@@ -56,6 +60,27 @@ struct kn_backend_set {
 struct kn_service_stats {
 	u64 connections;
 	u64 no_backend;
+	u64 no_local;
+};
+
+/* What names a NodePort: the port and protocol, on any node address. */
+struct kn_nodeport_key {
+	__be16 port;
+	u8 proto;
+	u8 pad;				/* zero: the key is hashed as bytes */
+};
+
+/*
+ * A service's NodePort, immutable once published: a change of port or
+ * policy publishes a new one in the same step that retires the old, so a
+ * packet finds one or the other.
+ */
+struct kn_nodeport {
+	struct rhash_head hash;
+	struct kn_nodeport_key key;
+	u8 policy;			/* KN_TRAFFIC_POLICY_* */
+	struct kn_service *svc;
+	struct rcu_head rcu;
 };
 
 /*
@@ -69,6 +94,7 @@ struct kn_service {
 	u8 affinity;			/* KN_AFFINITY_* */
 	u32 affinity_timeout;		/* seconds */
 	struct kn_backend_set __rcu *backends; /* NULL: none yet */
+	struct kn_nodeport __rcu *nodeport;	/* NULL: none */
 	struct kn_service_stats __percpu *stats;
 	struct rcu_head rcu;
 };
@@ -79,6 +105,7 @@ struct kn_service {
  */
 struct kn_services {
 	struct rhashtable table;
+	struct rhashtable nodeports;	/* struct kn_nodeport by port, proto */
 	struct list_head list;		/* every service, in insertion order */
 	u32 count;			/* READ_ONCE outside the writer */
 	u32 gen;			/* bumped by every change; READ_ONCE */
@@ -89,6 +116,8 @@ struct kn_service_config {
 	struct kn_service_key key;
 	u8 affinity;
 	u32 affinity_timeout;
+	__be16 nodeport;		/* 0: none */
+	u8 policy;			/* KN_TRAFFIC_POLICY_*, with a NodePort */
 };
 
 /* A backend as a request describes it. */
@@ -114,9 +143,16 @@ int kn_backend_config_check(const struct kn_backend_config *cfg,
 
 struct kn_service *kn_services_lookup(struct kn_services *services,
 				      const struct kn_service_key *key);
+/*
+ * Adds or (@replace) changes a service.  *@nodeport_gone is set to a
+ * NodePort the service no longer has (0: none), whose connections the
+ * caller forgets.
+ */
 int kn_services_add(struct kn_services *services,
 		    const struct kn_service_config *cfg, bool replace,
-		    struct netlink_ext_ack *extack);
+		    __be16 *nodeport_gone, struct netlink_ext_ack *extack);
+struct kn_nodeport *kn_nodeport_lookup(struct kn_services *services,
+				       __be16 port, u8 proto);
 /* Unpublishes; the caller frees it with kn_service_free_rcu() when done. */
 struct kn_service *kn_services_unlink(struct kn_services *services,
 				      const struct kn_service_key *key,
@@ -133,6 +169,8 @@ int kn_service_del_backend(struct kn_services *services, struct kn_service *svc,
 
 /* Packet path, under rcu_read_lock(). */
 struct kn_backend *kn_backend_pick(const struct kn_backend_set *set, u64 draw);
+/* Only backends on this node; the set must have a usable one. */
+struct kn_backend *kn_backend_pick_local(const struct kn_backend_set *set, u64 draw);
 struct kn_backend *kn_backend_find(const struct kn_backend_set *set,
 				   __be32 addr, __be16 port);
 void kn_service_read_stats(struct kn_service *svc, struct kn_service_stats *sum);

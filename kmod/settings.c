@@ -14,9 +14,12 @@ void kn_settings_init_defaults(struct kn_settings *settings)
 	/* flannel's default Pod CIDR and Kubernetes' default NodePort range */
 	settings->cluster_cidr_addr = htonl(0x0af40000); /* 10.244.0.0 */
 	settings->cluster_cidr_prefix = 16;
-	settings->nodeport_min = 30000;
-	settings->nodeport_max = 32767;
+	settings->nodeport_min = KN_NODEPORT_MIN_DEFAULT;
+	settings->nodeport_max = KN_NODEPORT_MAX_DEFAULT;
 	settings->conntrack_max = KN_CONNTRACK_MAX_DEFAULT;
+	settings->snat_port_min = KN_SNAT_PORT_MIN_DEFAULT;
+	settings->snat_port_max = KN_SNAT_PORT_MAX_DEFAULT;
+	settings->masquerade = false;
 }
 EXPORT_SYMBOL_IF_KUNIT(kn_settings_init_defaults);
 
@@ -62,6 +65,12 @@ int kn_settings_apply(struct kn_settings *settings,
 			return -ERANGE;
 		}
 	}
+	if (change->has_snat_port_range) {
+		if (!change->snat_port_min || change->snat_port_min > change->snat_port_max) {
+			NL_SET_ERR_MSG(extack, "SNAT port range must satisfy 1 <= min <= max");
+			return -EINVAL;
+		}
+	}
 
 	if (change->has_cluster_cidr) {
 		settings->cluster_cidr_addr = change->cluster_cidr_addr;
@@ -73,6 +82,12 @@ int kn_settings_apply(struct kn_settings *settings,
 	}
 	if (change->has_conntrack_max)
 		settings->conntrack_max = change->conntrack_max;
+	if (change->has_snat_port_range) {
+		settings->snat_port_min = change->snat_port_min;
+		settings->snat_port_max = change->snat_port_max;
+	}
+	if (change->has_masquerade)
+		settings->masquerade = change->masquerade;
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(kn_settings_apply);

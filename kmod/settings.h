@@ -17,6 +17,9 @@ struct kn_settings {
 	u16 nodeport_min;
 	u16 nodeport_max;
 	u32 conntrack_max;
+	u16 snat_port_min;
+	u16 snat_port_max;
+	bool masquerade;
 	struct rcu_head rcu;
 };
 
@@ -30,6 +33,11 @@ struct kn_settings_change {
 	u16 nodeport_max;
 	bool has_conntrack_max;
 	u32 conntrack_max;
+	bool has_snat_port_range;
+	u16 snat_port_min;
+	u16 snat_port_max;
+	bool has_masquerade;
+	bool masquerade;
 };
 
 void kn_settings_init_defaults(struct kn_settings *settings);

@@ -187,7 +187,7 @@ for addr in 0.0.0.0 224.0.0.1 255.255.255.255 127.0.0.1; do
 done
 refused "EINVAL|ERANGE" $CMD_NEW_BACKEND "$(web)" "$(be 10.244.1.2 0)"
 refused "EINVAL|ERANGE" $CMD_NEW_BACKEND "$(web)" "$(be 10.244.1.2 8080 $BE_WEIGHT:u16:0)"
-refused EINVAL $CMD_NEW_BACKEND "$(web)" "$(be 10.244.1.2 8080 $BE_FLAGS:u32:2)"
+refused EINVAL $CMD_NEW_BACKEND "$(web)" "$(be 10.244.1.2 8080 $BE_FLAGS:u32:4)"
 refused EINVAL $CMD_NEW_BACKEND "$(web)" "$(be 10.244.1.2 8080 $BE_FLAGS:u32:0x80000001)"
 refused EINVAL $CMD_NEW_BACKEND "$(web)" --nest $A_BACKEND $BE_PORT:u16:8080
 refused EINVAL $CMD_NEW_BACKEND "$(web)" --nest $A_BACKEND $BE_ADDR:be32:0x0af40102
