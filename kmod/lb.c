@@ -548,7 +548,6 @@ bool kn_lb_bridged(struct net *net, struct sk_buff *skb)
 	return true;
 }
 
-
 /*
  * The second half of a hairpin connection's first rewrite: routed back to
  * where it came from (source and destination now the same pod), it leaves

@@ -180,7 +180,7 @@ struct local_fixture {
 };
 
 static struct kn_backend_set *make_local_set(struct kunit *test, const u32 *flags,
-					const u16 *weights, u32 n)
+					     const u16 *weights, u32 n)
 {
 	struct local_fixture *fx = kunit_kzalloc(test, sizeof(*fx), GFP_KERNEL);
 	u32 i;
