@@ -363,16 +363,16 @@ for i in 1 2 3; do
 		[ "$p" = tcp ] || expect_field "udp np-x1 -> $node:$NP_CL: answers from" sources "$node:$NP_CL"
 	done
 done
-# a connection held through node 2 to np-b1 on node 1: its entry
-ask np-x1 hold "$(underlay_ip 2)" $NP_ONE 1
+# a connection held through node 3 to np-b1 on node 1: its entry
+ask np-x1 hold "$(underlay_ip 3)" $NP_ONE 1
 read -r be mine peer <<< "$(field held)"
-ct 2
-ct_find proto=6 orig_src="${addr[np-x1]}" orig_sport="${mine#*:}" orig_dst="$(underlay_ip 2)" \
-	orig_dport=$NP_ONE reply_src="${addr[np-b1]}" reply_sport=8081 reply_dst=10.244.2.1 \
+ct 3
+ct_find proto=6 orig_src="${addr[np-x1]}" orig_sport="${mine#*:}" orig_dst="$(underlay_ip 3)" \
+	orig_dport=$NP_ONE reply_src="${addr[np-b1]}" reply_sport=8081 reply_dst=10.244.3.1 \
 	reply_dport="${peer#*:}" state=$CT_ESTABLISHED
-expect_eq "the address $be saw" "${peer%:*}" 10.244.2.1
+expect_eq "the address $be saw" "${peer%:*}" 10.244.3.1
 ct_flags_has "a Cluster NodePort connection's entry" $CT_F_NODEPORT $CT_F_SNAT $CT_F_REPLIED
-out=$(kj k 2 conntrack list -j)
+out=$(kj k 3 conntrack list -j)
 re="\\{[^{}]*\"orig\": \\{\"src\": \"${addr[np-x1]//./\\.}\", ?\"sport\": ${mine#*:}[,}][^]]*\"flags\": \\[[^]]*\\]"
 [[ $out =~ $re ]] || fail "no entry from ${addr[np-x1]}:${mine#*:} in kn-ctl conntrack list -j: $out"
 indent "${BASH_REMATCH[0]}"
