@@ -384,7 +384,8 @@
  *       ENTRY_BYTES u32 (memory per entry, slab object size), and u64
  *       counters: INSERTS, CLASHES (two packets of one new connection met
  *       at insert: the second took the first's entry), EXPIRED, REMOVED (by
- *       flush, backend or service delete), EARLY_DROPS (unanswered entries
+ *       flush, backend or service delete, and a closed TCP connection's
+ *       entry when a new SYN reuses its tuple), EARLY_DROPS (unanswered entries
  *       evicted for a new one), DROP_FULL (new connections dropped: table
  *       full), DROP_NOMEM, DROP_INVALID (malformed packets to a VIP or of a
  *       tracked connection), NO_BACKEND (refused for want of a backend),
