@@ -24,7 +24,8 @@
 #     established at once, all greeted and echoing their own 1000 bytes;
 #   - snat-port-range of 4 ports and one backend: 4 held connections get
 #     the 4 ports, the 5th is refused at once (ECONNREFUSED, no hang) and
-#     counted as drop-snat; once the holders are reset, a new one gets in;
+#     counted as drop-snat; once the holders are reset, a new one gets in
+#     (within 25 s: their entries close, KN_CT_TIMEOUT_CLOSE is 10 s);
 #   - a NodePort outside the NodePort range refused, with kn-ctl printing
 #     the kernel's reason (the default range and a changed one);
 #   - masquerade on: a pod on every node reaches the internet host, which
