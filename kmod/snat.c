@@ -5,6 +5,7 @@
  * holds, so that no two connections share a 5-tuple whatever ports their
  * clients chose.
  */
+#include <linux/in.h>
 #include <linux/random.h>
 #include <kunit/visibility.h>
 
@@ -22,22 +23,46 @@
  */
 #define KN_SNAT_TRIES	256
 
+/*
+ * A TCP connection that is over (both FINs, or a reset) keeps its entry
+ * for KN_CT_TIMEOUT_TIME_WAIT or _CLOSE, and so its port: at 120 s, a
+ * range of 4536 ports would give a backend 38 new connections a second.
+ * When no port is free, a new connection takes over such an entry's, as
+ * nf_nat reuses a TIME_WAIT tuple: the backend has either forgotten the
+ * old connection or holds it in TIME_WAIT, which a new SYN may reopen.
+ */
+static bool kn_snat_port_closed(const struct kn_conn *c)
+{
+	u8 st = kn_conn_state(READ_ONCE(c->status));
+
+	return st == KN_CT_STATE_TIME_WAIT || st == KN_CT_STATE_CLOSE;
+}
+
 __be16 kn_snat_port(struct kn_ct_table *t, const struct kn_ct_tuple *reply,
 		    u16 min, u16 max)
 {
 	u32 range = (u32)max - min + 1, start, i;
 	struct kn_ct_tuple probe = *reply;
+	struct kn_conn *c, *closed = NULL;
+	__be16 closed_port = 0;
 	int dir;
 
 	start = get_random_u32_below(range);
 	for (i = 0; i < KN_SNAT_TRIES; i++) {
 		probe.dport = htons(min + (range <= KN_SNAT_TRIES ? (start + i) % range :
 					   get_random_u32_below(range)));
-		if (!kn_ct_lookup(t, &probe, &dir))
+		c = kn_ct_lookup(t, &probe, &dir);
+		if (!c)
 			return probe.dport;
+		if (!closed && reply->proto == IPPROTO_TCP && kn_snat_port_closed(c)) {
+			closed = c;
+			closed_port = probe.dport;
+		}
 		if (range <= KN_SNAT_TRIES && i + 1 == range)
-			return 0;
+			break;
 	}
-	return 0;
+	if (closed)
+		kn_ct_remove(t, closed, KN_CT_REMOVED);
+	return closed_port;
 }
 EXPORT_SYMBOL_IF_KUNIT(kn_snat_port);

@@ -228,9 +228,11 @@
  *   KN_TRAFFIC_POLICY_CLUSTER  any backend, on this node or another; the
  *       source is rewritten to the node's address towards the backend (the
  *       backend sees the node, not the client), with a source port from the
- *       SNAT range chosen so that no two connections share a 5-tuple; when
- *       no port is free the connection is refused (ICMP port unreachable)
- *       and counted as DROP_SNAT.
+ *       SNAT range chosen so that no two connections share a 5-tuple (a
+ *       TCP connection that is over, in TIME_WAIT or CLOSE, gives up its
+ *       port to a new one when no other is free); when no port is free the
+ *       connection is refused (ICMP port unreachable) and counted as
+ *       DROP_SNAT.
  *   KN_TRAFFIC_POLICY_LOCAL    only backends on this node (KN_BACKEND_F_LOCAL);
  *       the client's address is kept.  A node with no usable local backend
  *       refuses the connection at once (ICMP port unreachable) and counts
@@ -385,7 +387,7 @@
  *       counters: INSERTS, CLASHES (two packets of one new connection met
  *       at insert: the second took the first's entry), EXPIRED, REMOVED (by
  *       flush, backend or service delete, and a closed TCP connection's
- *       entry when a new SYN reuses its tuple), EARLY_DROPS (unanswered entries
+ *       entry when a new connection takes over its tuple), EARLY_DROPS (unanswered entries
  *       evicted for a new one), DROP_FULL (new connections dropped: table
  *       full), DROP_NOMEM, DROP_INVALID (malformed packets to a VIP or of a
  *       tracked connection), NO_BACKEND (refused for want of a backend),

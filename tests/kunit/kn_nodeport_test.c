@@ -54,8 +54,8 @@ static struct kn_ct_tuple node_reply(__be16 dport)
 	};
 }
 
-/* Takes the reply tuple with port @port, for client port @client. */
-static void take(struct kunit *test, u16 port, u16 client)
+/* Takes the reply tuple with port @port, for client port @client, in @state. */
+static void take_in(struct kunit *test, u16 port, u16 client, u8 state)
 {
 	struct kn_ct_tuple r = node_reply(htons(port));
 	struct kn_ct_tuple o = {
@@ -68,11 +68,36 @@ static void take(struct kunit *test, u16 port, u16 client)
 	KUNIT_ASSERT_NOT_NULL(test, c);
 	c->node[0].tuple = o;
 	c->node[1].tuple = r;
-	c->status = kn_conn_status(KN_CT_STATE_SYN_SENT, KN_CT_F_SNAT | KN_CT_F_NODEPORT);
+	c->status = kn_conn_status(state, KN_CT_F_SNAT | KN_CT_F_NODEPORT);
 	rcu_read_lock();
 	got = kn_ct_insert(test->priv, c, 120 * HZ, 4096);
 	rcu_read_unlock();
 	KUNIT_ASSERT_PTR_EQ(test, got, c);
+}
+
+static void take(struct kunit *test, u16 port, u16 client)
+{
+	take_in(test, port, client, KN_CT_STATE_SYN_SENT);
+}
+
+static bool port_held(struct kunit *test, u16 port)
+{
+	struct kn_ct_tuple r = node_reply(htons(port));
+	struct kn_conn *c;
+	int dir;
+
+	rcu_read_lock();
+	c = kn_ct_lookup(test->priv, &r, &dir);
+	rcu_read_unlock();
+	return c;
+}
+
+static u64 removed(struct kunit *test)
+{
+	struct kn_ct_stats s;
+
+	kn_ct_read_stats(test->priv, &s);
+	return s.c[KN_CT_REMOVED];
 }
 
 static u16 snat_port(struct kunit *test, u16 min, u16 max)
@@ -151,8 +176,39 @@ static void kn_snat_crowded_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, found, 200);
 }
 
+/* A free port first; only when there is none, a closed connection's. */
+static void kn_snat_closed_test(struct kunit *test)
+{
+	int i;
+
+	take_in(test, 61000, 1, KN_CT_STATE_TIME_WAIT);
+	take_in(test, 61001, 2, KN_CT_STATE_CLOSE);
+	for (i = 0; i < 50; i++)
+		KUNIT_EXPECT_EQ(test, snat_port(test, 61000, 61002), 61002);
+	KUNIT_EXPECT_EQ(test, removed(test), 0);
+	KUNIT_EXPECT_TRUE(test, port_held(test, 61000));
+	KUNIT_EXPECT_TRUE(test, port_held(test, 61001));
+
+	/* 61002 live: the port of one of the two closed ones, whose entry goes */
+	take_in(test, 61002, 3, KN_CT_STATE_ESTABLISHED);
+	i = snat_port(test, 61000, 61002);
+	KUNIT_EXPECT_TRUE(test, i == 61000 || i == 61001);
+	KUNIT_EXPECT_FALSE(test, port_held(test, i));
+	KUNIT_EXPECT_EQ(test, removed(test), 1);
+	KUNIT_EXPECT_TRUE(test, port_held(test, 61002));
+	/* never a live one's */
+	take_in(test, i, 4, KN_CT_STATE_ESTABLISHED);
+	i = snat_port(test, 61000, 61002);
+	KUNIT_EXPECT_TRUE(test, i == 61000 || i == 61001);
+	KUNIT_EXPECT_EQ(test, removed(test), 2);
+	take_in(test, i, 5, KN_CT_STATE_SYN_RECV);
+	KUNIT_EXPECT_EQ(test, snat_port(test, 61000, 61002), 0);
+	KUNIT_EXPECT_EQ(test, removed(test), 2);
+}
+
 static struct kunit_case kn_snat_cases[] = {
 	KUNIT_CASE(kn_snat_empty_test),
+	KUNIT_CASE(kn_snat_closed_test),
 	KUNIT_CASE(kn_snat_last_free_test),
 	KUNIT_CASE(kn_snat_single_port_test),
 	KUNIT_CASE(kn_snat_crowded_test),

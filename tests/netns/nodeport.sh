@@ -24,8 +24,10 @@
 #     established at once, all greeted and echoing their own 1000 bytes;
 #   - snat-port-range of 4 ports and one backend: 4 held connections get
 #     the 4 ports, the 5th is refused at once (ECONNREFUSED, no hang) and
-#     counted as drop-snat; once the holders are reset, a new one gets in
-#     (within 25 s: their entries close, KN_CT_TIMEOUT_CLOSE is 10 s);
+#     counted as drop-snat; once the holders close (FIN both ways: their
+#     entries in TIME_WAIT), a new one gets in at once, taking over a
+#     closed connection's port, and 4 held ones again take all 4; once those
+#     are reset (CLOSE), again a new one gets in at once;
 #   - a NodePort outside the NodePort range refused, with kn-ctl printing
 #     the kernel's reason (the default range and a changed one);
 #   - masquerade on: a pod on every node reaches the internet host, which
@@ -494,17 +496,33 @@ refusal "a 5th connection to $node:$NP_ONE, 4 SNAT ports, all taken" 1000
 expect_eq "node 2's drop-snat count after 1 refusal" $(($(ct_count 2 drop_snat) - snat0)) 1
 ask np-x1 held
 expect_field "the 4 connections after the refusal" alive "4 of 4 np-b1=4"
+# closed_takeover HOW: after `release HOW`, a new connection gets in within
+# 3 s (the closing packets' round trips), taking over a closed one's port
+closed_takeover() {
+	local t0=$SECONDS tries=0
+	while :; do
+		tries=$((tries + 1))
+		ask np-x1 refused tcp "$node" $NP_ONE
+		[[ $ANS != connected* ]] || break
+		[ $((SECONDS - t0)) -lt 3 ] ||
+			fail "no new connection to $node:$NP_ONE within 3 s of the 4 closes ($1, $tries tries): $ANS"
+		snooze 0.2
+	done
+	echo "ok: a new connection got in $((SECONDS - t0)) s after the 4 closes ($1), at try $tries" >&2
+}
+removed0=$(ct_count 2 removed)
+ask np-x1 release
+closed_takeover "FIN"
+ask np-x1 hold "$node" $NP_ONE 4
+ask np-x1 held
+expect_field "4 connections again, on the closed ones' ports" alive "4 of 4 np-b1=4"
+ask np-x1 refused tcp "$node" $NP_ONE
+refusal "a 5th connection to $node:$NP_ONE, 4 SNAT ports, all taken again" 1000
 ask np-x1 release rst
-# reset: their entries close (KN_CT_TIMEOUT_CLOSE, 10 s) and free their ports
-t0=$SECONDS tries=0
-while :; do
-	tries=$((tries + 1))
-	ask np-x1 refused tcp "$node" $NP_ONE
-	[[ $ANS != connected* ]] || break
-	[ $((SECONDS - t0)) -lt 25 ] || fail "no new connection to $node:$NP_ONE within 25 s of the 4 resets ($tries tries): $ANS"
-	snooze 1
-done
-echo "ok: a new connection got in $((SECONDS - t0)) s after the 4 resets, at try $tries" >&2
+closed_takeover "RST"
+# 1 + 4 + 1 new connections took over a closed entry each
+[ $(($(ct_count 2 removed) - removed0)) -ge 6 ] ||
+	fail "node 2's removed count rose by $(($(ct_count 2 removed) - removed0)), not at least 6"
 k 2 config set snat-port-range $SNAT_MIN-$SNAT_MAX
 
 echo "## masquerade on: pods reach the internet host as their node"
