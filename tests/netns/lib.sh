@@ -287,3 +287,65 @@ json_num() {
 	[[ $2 =~ $re ]] || fail "no \"$1\" in $2"
 	echo "${BASH_REMATCH[1]}"
 }
+
+### Agents: a python3 program per namespace (a test's own), driven over two
+### fifos: one command a line in, its answer out, ended by "\x01end RC"
+
+agents=()
+declare -gA agent_in agent_out
+
+# agent_start AGENT NS ADDR DEV: AGENT (a python3 script) in namespace NS,
+# whose address is ADDR and whose packets pass DEV
+agent_start() {
+	local agent=$1 in out
+	shift
+	mkfifo "$tmp/$1.in" "$tmp/$1.out"
+	echo "+ ip netns exec $1 python3 ${agent##*/} $1 $2 $3 &" >&2
+	ip netns exec "$1" python3 -S "$agent" "$1" "$2" "$3" \
+		< "$tmp/$1.in" > "$tmp/$1.out" 2> "$tmp/$1.err" &
+	agents+=($!)
+	exec {in}> "$tmp/$1.in" {out}< "$tmp/$1.out"
+	agent_in[$1]=$in agent_out[$1]=$out
+}
+# agents_stop: every agent's fifos closed, the agents gone (for cleanups)
+agents_stop() {
+	local ns fd
+	for ns in "${!agent_in[@]}"; do
+		fd=${agent_in[$ns]}
+		exec {fd}>&-
+		fd=${agent_out[$ns]}
+		exec {fd}<&-
+	done
+	kill "${agents[@]}" 2> /dev/null
+	wait "${agents[@]}" 2> /dev/null
+}
+# answer NS: the answer of NS's agent into $ANS; returns its status
+answer() {
+	local line
+	ANS=
+	while IFS= read -r line <&"${agent_out[$1]}"; do
+		[[ $line != $'\x01end '* ]] || return "${line#$'\x01end '}"
+		ANS+=$line$'\n'
+	done
+	fail "the agent in $1 died: $(< "$tmp/$1.err")"
+}
+# ask NS COMMAND...: the agent in NS does COMMAND; its answer, in $ANS,
+# must not be an error
+ask() {
+	local ns=$1 rc=0
+	shift
+	echo "+ $ns: $*" >&2
+	printf '%s\n' "$*" >&"${agent_in[$ns]}"
+	answer "$ns" || rc=$?
+	indent "${ANS%$'\n'}"
+	[ $rc = 0 ] || fail "$ns: $*: ${ANS%$'\n'}"
+}
+# field KEY: what follows KEY on its line of $ANS
+field() {
+	local nl=$'\n' re
+	re="(^|$nl)$1( ([^$nl]*))?($nl|$)"
+	[[ $ANS =~ $re ]] || fail "no '$1' in the answer: $ANS"
+	echo "${BASH_REMATCH[3]}"
+}
+# expect_field WHAT KEY WANT: that KEY of $ANS is WANT
+expect_field() { expect_eq "$1: $2" "$(field "$2")" "$3"; }

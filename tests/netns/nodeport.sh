@@ -82,11 +82,9 @@ NP_CL=30080 NP_LO=30081 NP_ONE=30082
 kn_tmp_init
 state=$tmp/state # kn-ctl's, for lib.sh's on and k
 agent=$(dirname "$0")/np_agent.py
-agents=()
-declare -A agent_in agent_out
 
 np_cleanup() {
-	local rc=$? ns fd i
+	local rc=$? i
 	set +e
 	if [ "$rc" != 0 ] && [ -e "$tmp/genl.req" ]; then
 		echo "## the nodes' tables at the failure" >&2
@@ -95,14 +93,7 @@ np_cleanup() {
 			indent "$(nsenter --net="/run/netns/${nodes[$i]}" "$KN_CTL" conntrack list 2>&1 | head -n 40)"
 		done
 	fi
-	for ns in "${!agent_in[@]}"; do
-		fd=${agent_in[$ns]}
-		exec {fd}>&-
-		fd=${agent_out[$ns]}
-		exec {fd}<&-
-	done
-	kill "${agents[@]}" 2> /dev/null
-	wait "${agents[@]}" 2> /dev/null
+	agents_stop
 	netns_del_prefix np-
 	cleanup
 }
@@ -113,48 +104,6 @@ kb() { pp nsenter --net="/run/netns/${nodes[$1]}" "$KN_CTL" -b "$2"; }
 
 ### the agents
 
-# agent_start NS ADDR DEV: the agent in namespace NS, whose address is ADDR
-# and whose packets pass DEV
-agent_start() {
-	local in out
-	mkfifo "$tmp/$1.in" "$tmp/$1.out"
-	echo "+ ip netns exec $1 python3 np_agent.py $1 $2 $3 &" >&2
-	ip netns exec "$1" python3 -S "$agent" "$1" "$2" "$3" \
-		< "$tmp/$1.in" > "$tmp/$1.out" 2> "$tmp/$1.err" &
-	agents+=($!)
-	exec {in}> "$tmp/$1.in" {out}< "$tmp/$1.out"
-	agent_in[$1]=$in agent_out[$1]=$out
-}
-# answer NS: the answer of NS's agent into $ANS; returns its status
-answer() {
-	local line
-	ANS=
-	while IFS= read -r line <&"${agent_out[$1]}"; do
-		[[ $line != $'\x01end '* ]] || return "${line#$'\x01end '}"
-		ANS+=$line$'\n'
-	done
-	fail "the agent in $1 died: $(< "$tmp/$1.err")"
-}
-# ask NS COMMAND...: the agent in NS does COMMAND (np_agent.py's
-# command()); its answer, in $ANS, must not be an error
-ask() {
-	local ns=$1 rc=0
-	shift
-	echo "+ $ns: $*" >&2
-	printf '%s\n' "$*" >&"${agent_in[$ns]}"
-	answer "$ns" || rc=$?
-	indent "${ANS%$'\n'}"
-	[ $rc = 0 ] || fail "$ns: $*: ${ANS%$'\n'}"
-}
-# field KEY: what follows KEY on its line of $ANS
-field() {
-	local nl=$'\n' re
-	re="(^|$nl)$1( ([^$nl]*))?($nl|$)"
-	[[ $ANS =~ $re ]] || fail "no '$1' in the answer: $ANS"
-	echo "${BASH_REMATCH[3]}"
-}
-# expect_field WHAT KEY WANT: that KEY of $ANS is WANT
-expect_field() { expect_eq "$1: $2" "$(field "$2")" "$3"; }
 # refusal WHAT MS: $ANS (the agent's "refused") is ECONNREFUSED within MS ms
 refusal() {
 	[[ $ANS =~ ^([A-Za-z_]+)\ ([0-9]+)\ ms ]] || fail "$1: $ANS"
@@ -290,7 +239,7 @@ for i in 1 2 3; do
 done
 genl_start
 for ns in "${!addr[@]}"; do
-	agent_start "$ns" "${addr[$ns]}" eth0
+	agent_start "$agent" "$ns" "${addr[$ns]}" eth0
 done
 for ns in "${!addr[@]}"; do
 	answer "$ns" || fail "the agent in $ns did not start: $ANS $(< "$tmp/$ns.err")"

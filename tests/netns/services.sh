@@ -96,8 +96,6 @@ churn=10.97          # 10.97.0.0/16: 1000 services that come and go
 mb=${KN_SERVICES_MB:-50}
 kn_tmp_init
 state=$tmp/state # kn-ctl's, for lib.sh's on and k
-agents=()
-declare -A agent_in agent_out
 
 # services_diag: each node's connection table statistics and services,
 # when the test failed
@@ -111,17 +109,10 @@ services_diag() {
 }
 
 services_cleanup() {
-	local rc=$? pod fd
+	local rc=$?
 	set +e
 	[ "$rc" = 0 ] || [ ! -e "$tmp/genl.req" ] || (services_diag)
-	for pod in "${!agent_in[@]}"; do
-		fd=${agent_in[$pod]}
-		exec {fd}>&-
-		fd=${agent_out[$pod]}
-		exec {fd}<&-
-	done
-	kill "${agents[@]}" 2> /dev/null
-	wait "${agents[@]}" 2> /dev/null
+	agents_stop
 	netns_del_prefix svc-
 	cleanup
 }
@@ -618,52 +609,6 @@ for line in sys.stdin:
     say("\x01end %d" % rc)
 EOF
 
-# agent_start NS ADDR DEV: the agent in namespace NS, whose address is ADDR
-# and whose packets pass DEV
-agent_start() {
-	local in out
-	mkfifo "$tmp/$1.in" "$tmp/$1.out"
-	echo "+ ip netns exec $1 python3 agent.py $1 $2 $3 &" >&2
-	ip netns exec "$1" python3 -S "$tmp/agent.py" "$1" "$2" "$3" \
-		< "$tmp/$1.in" > "$tmp/$1.out" 2> "$tmp/$1.err" &
-	agents+=($!)
-	exec {in}> "$tmp/$1.in" {out}< "$tmp/$1.out"
-	agent_in[$1]=$in agent_out[$1]=$out
-}
-# answer NS: the answer of NS's agent into $ANS; returns its status
-answer() {
-	local line
-	ANS=
-	while IFS= read -r line <&"${agent_out[$1]}"; do
-		[[ $line != $'\x01end '* ]] || return "${line#$'\x01end '}"
-		ANS+=$line$'\n'
-	done
-	fail "the agent in $1 died: $(< "$tmp/$1.err")"
-}
-# ask NS COMMAND...: the agent in NS does COMMAND (see agent.py's command());
-# its answer, in $ANS, must not be an error
-ask() {
-	local ns=$1 rc=0
-	shift
-	echo "+ $ns: $*" >&2
-	printf '%s\n' "$*" >&"${agent_in[$ns]}"
-	answer "$ns" || rc=$?
-	indent "${ANS%$'\n'}"
-	[ $rc = 0 ] || fail "$ns: $*: ${ANS%$'\n'}"
-}
-# field KEY: what follows KEY on its line of $ANS
-field() {
-	local nl=$'\n' re
-	re="(^|$nl)$1( ([^$nl]*))?($nl|$)"
-	[[ $ANS =~ $re ]] || fail "no '$1' in the answer: $ANS"
-	echo "${BASH_REMATCH[3]}"
-}
-# expect_field WHAT KEY WANT: that KEY of $ANS is WANT
-expect_field() {
-	local got
-	got=$(field "$2")
-	expect_eq "$1: $2" "$got" "$3"
-}
 # no_redirect WHAT: the client's eth0 saw no ICMP redirect in $ANS (the
 # node's redirect about a translated packet would name the backend as the
 # VIP's next hop: kn stops it)
@@ -792,9 +737,9 @@ done
 genl_start
 for pod in "${!addr[@]}"; do
 	if [ "$pod" = svc-n1 ]; then
-		agent_start "$pod" "${addr[$pod]}" kn0
+		agent_start "$tmp/agent.py" "$pod" "${addr[$pod]}" kn0
 	else
-		agent_start "$pod" "${addr[$pod]}" eth0
+		agent_start "$tmp/agent.py" "$pod" "${addr[$pod]}" eth0
 	fi
 done
 for pod in "${!addr[@]}"; do
