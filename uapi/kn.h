@@ -390,7 +390,8 @@
  *       entry when a new connection takes over its tuple), EARLY_DROPS (unanswered entries
  *       evicted for a new one), DROP_FULL (new connections dropped: table
  *       full), DROP_NOMEM, DROP_INVALID (malformed packets to a VIP or of a
- *       tracked connection), NO_BACKEND (refused for want of a backend),
+ *       tracked connection, and rewritten ones the node cannot route),
+ *       NO_BACKEND (refused for want of a backend),
  *       DROP_CLASH (new connections dropped: their REPLY tuple was taken),
  *       DROP_REDIRECT (ICMP redirects about a translated connection, not
  *       sent: they would name the backend as next hop for the VIP),
